@@ -1,0 +1,34 @@
+# The two front-door commands: `make demo` and `make test`. Both create .venv if missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit check-scenarios check-report report schema bench fuzz clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/brainflops estimate dettmers-2015
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check brainflops tests benchmarks
+	$(BIN)/ruff format --check brainflops tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict brainflops
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/brainflops schema > brainflops/data/scenario.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

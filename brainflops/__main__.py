@@ -1,0 +1,3 @@
+from brainflops.cli import main
+
+main()

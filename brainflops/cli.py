@@ -1,0 +1,179 @@
+"""Layer 6: the command line. Thin: parse arguments, call the library, render, map errors.
+
+Heavy modules (numpy, pydantic models, matplotlib) are imported inside the commands, so that
+`brainflops --help` and `brainflops validate` start fast; ruff's TID253 enforces it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from brainflops import __version__
+from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from brainflops.errors import BrainflopsError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from brainflops.model.load import LoadedScenario
+
+EXIT_CODES = """Exit codes: 0 success; 1 a check failed; 2 bad input or usage."""
+
+app = typer.Typer(
+    name="brainflops",
+    help=(
+        "Turn explicit assumptions about the brain into compute, memory and bandwidth "
+        "estimates with uncertainty, and compare them with supercomputers.\n\n" + EXIT_CODES
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ScenarioArg = Annotated[str, typer.Argument(help="A scenario file, or a bundled name.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")]
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", "-n", help="Monte Carlo samples.", show_default="100000")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.", show_default="20150727")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY.PATH=VALUE",
+        help="Override a scenario field for this run (repeatable); VALUE is YAML.",
+    ),
+]
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map the library's typed errors to messages on stderr and exit codes."""
+    try:
+        yield
+    except BrainflopsError as exc:
+        for line in str(exc).splitlines():
+            sys.stderr.write(f"{line}\n")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _write_json(document: dict[str, Any]) -> None:
+    from brainflops.render.jsonout import dumps
+
+    sys.stdout.write(dumps(document))
+
+
+def _load(ref: str, overrides: list[str] | None) -> LoadedScenario:
+    from brainflops.model.load import load_scenario
+
+    return load_scenario(ref, overrides or ())
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"brainflops {__version__}\n")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """brainflops: the brain's compute, auditable."""
+
+
+@app.command()
+def estimate(
+    scenario: ScenarioArg,
+    json: JsonOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+    set_: SetOpt = None,
+) -> None:
+    """Estimate compute, memory, events and bandwidth of a scenario, with uncertainty."""
+    with _errors():
+        from brainflops.engine import estimate as run
+
+        loaded = _load(scenario, set_)
+        est = run(loaded.scenario, samples, seed, where=loaded.document.path)
+        if json:
+            from brainflops.render.jsonout import estimate_document
+
+            _write_json(estimate_document(est))
+        else:
+            from brainflops.render.terminal import print_estimate
+
+            print_estimate(_console(), est)
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
+) -> None:
+    """Check scenario files; print every error as path:line:col: message."""
+    from brainflops.errors import InputError, Problem
+
+    problems: list[Problem] = []
+    for ref in scenarios:
+        try:
+            _load(ref, None)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    with _errors():
+        if problems:
+            raise InputError(problems)
+        sys.stdout.write(f"{len(scenarios)} scenario(s) valid\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    from brainflops.model.scenario import scenario_json_schema
+
+    _write_json(scenario_json_schema())
+
+
+@app.command("list")
+def list_(json: JsonOpt = False) -> None:
+    """List the bundled scenarios."""
+    with _errors():
+        from brainflops.model.load import bundled_dir, load_scenario
+
+        rows: list[dict[str, Any]] = []
+        for path in sorted(bundled_dir().glob("*.yaml")):
+            s = load_scenario(str(path)).scenario
+            year = s.source.year if s.source else None
+            rows.append({"name": s.name, "title": s.title, "year": year, "method": s.method})
+        if json:
+            _write_json({"scenarios": rows})
+            return
+        from rich.table import Table
+
+        table = Table("name", "year", "method", "title")
+        for row in rows:
+            shown = "" if row["year"] is None else str(row["year"])
+            table.add_row(row["name"], shown, row["method"], row["title"])
+        _console().print(table)
+
+
+def main() -> None:
+    app(prog_name="brainflops")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,270 @@
+"""A safe YAML loader that keeps positions.
+
+PyYAML's SafeLoader implements YAML 1.1: `86e9` is a string, `no` is False, `010` is 8 and
+aliases can expand exponentially. Scenario files are written by people and reviewed in pull
+requests, so this loader reads scalars by the YAML 1.2 core rules (plus `_` in numbers),
+refuses anchors, aliases, duplicate keys, non-standard tags, deep nesting, huge and non-UTF-8
+files, and records the line and column of every key and value so that any later error can
+point at the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from brainflops.errors import InputError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_KEY_CHARS = 1000
+
+Key = str | int
+Path_ = tuple[Key, ...]
+
+_INT = re.compile(r"[-+]?[0-9][0-9_]*")
+_HEX = re.compile(r"0x[0-9a-fA-F_]+")
+_OCT = re.compile(r"0o[0-7_]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a node came from: a file (or a `--set` option) and a 1-based line and column."""
+
+    file: str
+    line: int | None = None
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded YAML mapping with the position of every key and value, by dotted path."""
+
+    path: str
+    data: dict[str, Any]
+    values: dict[Path_, Position] = field(default_factory=dict)
+    keys: dict[Path_, Position] = field(default_factory=dict)
+
+    def locate(self, loc: tuple[Key, ...], *, key: bool = False) -> tuple[Path_, Position | None]:
+        """The longest prefix of `loc` that exists in the document, and its position.
+
+        Segments that are not in the data (pydantic adds union tags such as 'range') are
+        skipped, so a validation error's `loc` maps to the node the user wrote.
+        """
+        node: Any = self.data
+        found: list[Key] = []
+        for seg in loc:
+            in_map = isinstance(node, dict) and isinstance(seg, str) and seg in node
+            in_list = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
+            if in_map or in_list:
+                node = node[seg]
+                found.append(seg)
+        where = tuple(found)
+        table = self.keys if key and where in self.keys else self.values
+        return where, table.get(where) or self.values.get(where)
+
+
+def _pos(node: Node, file: str) -> Position:
+    return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only; refuses anchors, aliases and deep nesting while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(mark, "YAML aliases (*name) are not allowed")
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(mark, "YAML anchors (&name) are not allowed")
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused(mark, f"nesting deeper than {MAX_DEPTH} levels")
+        node = super().compose_node(parent, index)
+        if isinstance(node, SequenceNode | MappingNode):
+            self._depth -= 1
+        return node
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0] and value is not None:
+            return _resolve_plain(value)
+        if kind is ScalarNode:
+            return _STD + "str"
+        return _STD + ("seq" if kind is SequenceNode else "map")
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else None
+        self.col = mark.column + 1 if mark is not None else None
+        self.message = message
+
+
+def _resolve_plain(value: str) -> str:
+    if value in _NULL:
+        return _STD + "null"
+    if value in _TRUE or value in _FALSE:
+        return _STD + "bool"
+    if _INT.fullmatch(value) or _HEX.fullmatch(value) or _OCT.fullmatch(value):
+        return _STD + "int"
+    if _FLOAT.fullmatch(value) or _INF.fullmatch(value) or _NAN.fullmatch(value):
+        return _STD + "float"
+    return _STD + "str"
+
+
+def _scalar(node: ScalarNode, path: str) -> Any:
+    tag, text = node.tag, node.value
+    try:
+        if tag == _STD + "null":
+            return None
+        if tag == _STD + "bool":
+            return text in _TRUE
+        if tag == _STD + "int":
+            clean = text.replace("_", "")
+            if _HEX.fullmatch(clean.lower()):
+                return int(clean[2:], 16)
+            if _OCT.fullmatch(clean.lower()):
+                return int(clean[2:], 8)
+            return int(clean, 10)
+        if tag == _STD + "float":
+            clean = text.replace("_", "").lower()
+            if clean.endswith("inf") or clean.endswith("nan"):
+                return float(clean.replace(".", ""))
+            return float(clean)
+    except ValueError as exc:
+        message = f"cannot read {text[:40]!r} as a number ({exc})"
+        raise InputError.at(path, message, *_lc(node)) from None
+    return text
+
+
+def _lc(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(node: Node, where: Path_, doc: Document) -> Any:
+    if node.tag not in _ALLOWED_TAGS:
+        tag = node.tag.replace(_STD, "!!")
+        raise InputError.at(doc.path, f"YAML tag {tag} is not allowed", *_lc(node))
+    doc.values[where] = _pos(node, doc.path)
+    if isinstance(node, ScalarNode):
+        return _scalar(node, doc.path)
+    if isinstance(node, SequenceNode):
+        return [_build(item, (*where, i), doc) for i, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            raise InputError.at(doc.path, "mapping keys must be plain names", *_lc(key_node))
+        key = key_node.value
+        if len(key) > MAX_KEY_CHARS:
+            raise InputError.at(
+                doc.path, f"key longer than {MAX_KEY_CHARS} characters", *_lc(key_node)
+            )
+        if key == "<<":
+            raise InputError.at(doc.path, "YAML merge keys (<<) are not allowed", *_lc(key_node))
+        if key in out:
+            first = doc.keys[(*where, key)]
+            raise InputError.at(
+                doc.path,
+                f"duplicate key {key!r} (first defined at line {first.line})",
+                *_lc(key_node),
+            )
+        doc.keys[(*where, key)] = _pos(key_node, doc.path)
+        out[key] = _build(value_node, (*where, key), doc)
+    return out
+
+
+def parse_yaml(text: str, path: str = "<string>") -> Document:
+    """Parse one YAML document whose top level must be a mapping."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except _Refused as exc:
+        raise InputError.at(path, exc.message, exc.line, exc.col) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(s) for s in (exc.context, exc.problem) if s) or "invalid YAML"
+        if mark is None:
+            raise InputError.at(path, f"YAML error: {message}") from None
+        raise InputError.at(
+            path, f"YAML error: {message}", mark.line + 1, mark.column + 1
+        ) from None
+    except yaml.YAMLError as exc:  # ReaderError: control characters and the like
+        raise InputError.at(path, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise InputError.at(path, f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise InputError.at(path, "the file is empty; expected a mapping (key: value lines)", 1, 1)
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        raise InputError.at(path, f"the document is {kind}; expected a mapping", *_lc(root))
+    doc = Document(path=path, data={})
+    data = _build(root, (), doc)
+    return Document(path=path, data=data, values=doc.values, keys=doc.keys)
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """Read a UTF-8 file under the size limit, with errors that name it."""
+    shown = display or str(path)
+    if not path.exists():
+        raise InputError.at(shown, "no such file")
+    if path.is_dir():
+        raise InputError.at(shown, "is a directory, expected a YAML file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError.at(
+                shown, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError.at(shown, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError.at(
+            shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, col
+        ) from None
+
+
+def load_yaml(path: Path, display: str | None = None) -> Document:
+    """Read and parse a YAML file (see `parse_yaml`)."""
+    shown = display or str(path)
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def parse_value(text: str, origin: str) -> Any:
+    """Parse one YAML value given on the command line (`--set key=VALUE`)."""
+    if "\n" in text or "\r" in text:
+        raise InputError.at(origin, "the value must be on one line")
+    try:
+        return parse_yaml(f"value: {text}", origin).data.get("value")
+    except InputError as exc:
+        message = exc.problems[0].message
+        raise InputError.at(origin, message) from None

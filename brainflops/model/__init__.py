@@ -1,0 +1,1 @@
+"""Layer 2: pydantic models of scenarios, distributions, machines and projections."""

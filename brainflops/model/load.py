@@ -1,0 +1,273 @@
+"""From a file (or a bundled name) to a validated model, with `extends` and `--set`.
+
+Every validation error is mapped back to the file, line and column of the node that caused
+it, including nodes inherited from a parent scenario and values given with `--set`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from brainflops.errors import InputError, Problem
+from brainflops.io.yaml import Document, Position, load_yaml, parse_value
+from brainflops.model.scenario import Scenario
+
+M = TypeVar("M", bound=BaseModel)
+
+MAX_EXTENDS_DEPTH = 10
+NOT_INHERITED = ("name", "title", "expect", "extends")
+
+
+def bundled_dir() -> Path:
+    """The bundled scenarios: inside an installed wheel, or `scenarios/` of a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "scenarios"
+    return installed if installed.is_dir() else package.parent / "scenarios"
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+
+def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
+    """A scenario argument is a path (if it looks like one) or a bundled name."""
+    looks_like_path = "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
+    if looks_like_path or Path(ref).exists():
+        path = Path(ref)
+        if relative_to is not None and not path.is_absolute():
+            path = relative_to / path
+        return path
+    candidate = bundled_dir() / f"{ref}.yaml"
+    if candidate.is_file():
+        return candidate
+    names = bundled_names()
+    close = difflib.get_close_matches(ref, names, n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise InputError.at(ref, f"unknown scenario{hint}; `brainflops list` shows the bundled ones")
+
+
+def display_path(path: Path) -> str:
+    """Paths inside the bundled folder are shown by name, so messages do not depend on cwd."""
+    try:
+        rel = path.resolve().relative_to(bundled_dir().resolve())
+    except ValueError:
+        return str(path)
+    return f"scenarios/{rel.as_posix()}"
+
+
+@cache
+def _vocabulary(model: type[BaseModel]) -> tuple[str, ...]:
+    words: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                words.update(props)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(model.model_json_schema())
+    return tuple(sorted(words))
+
+
+def _message(err: Any, where: tuple[Any, ...], model: type[BaseModel]) -> str:
+    dotted = ".".join(str(s) for s in where)
+    kind = err["type"]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        key = str(where[-1]) if where else "?"
+        close = difflib.get_close_matches(key, _vocabulary(model), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"{dotted}: unknown key{hint}"
+    if kind == "missing":
+        missing = err["loc"][-1]
+        return f"{dotted + ': ' if dotted else ''}missing required key {missing!r}"
+    if "input" in err and kind not in ("value_error",) and not isinstance(err["input"], dict):
+        shown = repr(err["input"])
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        msg = f"{msg} (got {shown})"
+    return f"{dotted or '(top level)'}: {msg}"
+
+
+def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) -> M:
+    """Validate a document's data against a model, with located errors."""
+    try:
+        return model.model_validate(doc.data if data is None else data)
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            if err["type"] == "union_tag_invalid":
+                loc = (*loc, "model")
+            where, pos = doc.locate(loc, key=err["type"] == "extra_forbidden")
+            pos = pos or Position(doc.path, 1, 1)
+            problem = Problem(pos.file, _message(err, where, model), pos.line, pos.col)
+            if problem not in problems:
+                problems.append(problem)
+        problems.sort(key=lambda p: (p.path, p.line or 0, p.col or 0))
+        raise InputError(problems) from None
+
+
+def _merge(parent: Any, child: Any) -> Any:
+    if isinstance(parent, dict) and isinstance(child, dict):
+        merged = dict(parent)
+        for key, value in child.items():
+            merged[key] = _merge(parent[key], value) if key in parent else value
+        return merged
+    return child
+
+
+def _positions(data: Any, docs: Sequence[Document], keys: bool) -> dict[Any, Position]:
+    out: dict[Any, Position] = {}
+
+    def walk(node: Any, where: tuple[Any, ...]) -> None:
+        for doc in docs:  # the child first: it wins
+            table = doc.keys if keys else doc.values
+            if where in table:
+                out[where] = table[where]
+                break
+        items: Iterable[tuple[Any, Any]] = ()
+        if isinstance(node, dict):
+            items = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        for k, v in items:
+            walk(v, (*where, k))
+
+    walk(data, ())
+    return out
+
+
+def merged_document(child: Document, parent: Document) -> Document:
+    """`child` extends `parent`: mappings deep-merge, the child wins, lists replace."""
+    inherited = {k: v for k, v in parent.data.items() if k not in NOT_INHERITED}
+    data = _merge(inherited, child.data)
+    return Document(
+        path=child.path,
+        data=data,
+        values=_positions(data, (child, parent), keys=False),
+        keys=_positions(data, (child, parent), keys=True),
+    )
+
+
+def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> Document:
+    """Load a scenario file and, recursively, the scenarios it extends."""
+    shown = display_path(path)
+    doc = load_yaml(path, shown)
+    ref = doc.data.get("extends")
+    if ref is None:
+        return doc
+    pos = doc.values.get(("extends",)) or Position(shown, 1, 1)
+    if not isinstance(ref, str):
+        raise InputError.at(shown, "extends: expected a scenario name or path", pos.line, pos.col)
+    here = (*chain, path.resolve())
+    if len(here) > MAX_EXTENDS_DEPTH:
+        names = " → ".join(display_path(p) for p in here)
+        raise InputError.at(
+            shown, f"extends chain deeper than {MAX_EXTENDS_DEPTH}: {names}", pos.line, pos.col
+        )
+    try:
+        parent_path = resolve_ref(ref, relative_to=path.parent)
+    except InputError as exc:
+        raise InputError.at(
+            shown, f"extends: {exc.problems[0].message} ({ref!r})", pos.line, pos.col
+        ) from None
+    if parent_path.resolve() in here:
+        names = " → ".join(display_path(p) for p in (*here, parent_path))
+        raise InputError.at(shown, f"extends cycle: {names}", pos.line, pos.col)
+    if not parent_path.is_file():
+        raise InputError.at(
+            shown, f"extends: parent {ref!r} not found ({parent_path})", pos.line, pos.col
+        )
+    parent = resolve_extends(parent_path, here)
+    return merged_document(doc, parent)
+
+
+_NEW_KEYS_REFUSED = ("populations", "projections")
+
+
+def apply_set(doc: Document, assignment: str) -> Document:
+    """Apply one `--set key.path=value` to a document (after `extends`)."""
+    origin = f"--set {assignment}"
+    key, sep, raw = assignment.partition("=")
+    parts = key.strip().split(".")
+    if not sep or not all(parts):
+        raise InputError.at(origin, "expected key.path=value, e.g. factors.neural_backprop=2")
+    value = parse_value(raw, origin)
+    data = _merge(doc.data, {})
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        if not isinstance(node, dict):
+            above = ".".join(parts[:depth])
+            raise InputError.at(origin, f"{above} is a value, not a mapping")
+        if part not in node:
+            if depth > 0 and parts[depth - 1] in _NEW_KEYS_REFUSED and depth == 1:
+                _refuse_new(origin, parts[0], part, node)
+            node[part] = {}
+        else:
+            node[part] = dict(node[part]) if isinstance(node[part], dict) else node[part]
+        node = node[part]
+    if not isinstance(node, dict):
+        above = ".".join(parts[:-1])
+        raise InputError.at(origin, f"{above} is a value, not a mapping")
+    if len(parts) == 2 and parts[0] in _NEW_KEYS_REFUSED and parts[1] not in node:
+        _refuse_new(origin, parts[0], parts[1], node)
+    node[parts[-1]] = value
+    values = {p: v for p, v in doc.values.items() if p[: len(parts)] != tuple(parts)}
+    keys = {p: v for p, v in doc.keys.items() if p[: len(parts)] != tuple(parts)}
+    marked = Position(origin)
+
+    def mark(sub: Any, where: tuple[Any, ...]) -> None:
+        values[where] = marked
+        keys[where] = marked
+        if isinstance(sub, dict):
+            for k, v in sub.items():
+                mark(v, (*where, k))
+        elif isinstance(sub, list):
+            for i, v in enumerate(sub):
+                mark(v, (*where, i))
+
+    mark(value, tuple(parts))
+    for depth in range(1, len(parts)):
+        values.setdefault(tuple(parts[:depth]), marked)
+    return Document(path=doc.path, data=data, values=values, keys=keys)
+
+
+def _refuse_new(origin: str, section: str, name: str, node: dict[str, Any]) -> None:
+    close = difflib.get_close_matches(name, list(node), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(node) or 'none'}"
+    raise InputError.at(origin, f"{section}.{name}: no such entry{hint}")
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with the document it came from (for positions)."""
+
+    scenario: Scenario
+    document: Document
+    path: Path
+
+
+def load_document(ref: str, overrides: Sequence[str] = ()) -> tuple[Document, Path]:
+    path = resolve_ref(ref)
+    doc = resolve_extends(path)
+    for assignment in overrides:
+        doc = apply_set(doc, assignment)
+    return doc, path
+
+
+def load_scenario(ref: str, overrides: Sequence[str] = ()) -> LoadedScenario:
+    """Load, resolve `extends`, apply `--set` and validate a scenario."""
+    doc, path = load_document(ref, overrides)
+    return LoadedScenario(validate(doc, Scenario), doc, path)

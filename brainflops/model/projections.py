@@ -1,0 +1,68 @@
+"""Projection specs: how the #1 supercomputer is extrapolated forward in time (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from brainflops.model.quantity import Frozen
+
+LIST_DATE = r"^(19|20)\d\d-(06|11)$"
+
+
+class _Window(Frozen):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_list: str = Field(default="2013-06", alias="from", pattern=LIST_DATE)
+    to_list: str | None = Field(default=None, alias="to", pattern=LIST_DATE)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Window:
+        if self.to_list is not None and self.to_list <= self.from_list:
+            raise ValueError(f"'to' ({self.to_list}) must come after 'from' ({self.from_list})")
+        return self
+
+
+class TrendProjection(_Window):
+    """Least-squares fit of log2(#1 Rmax) over a window of TOP500 lists, extended."""
+
+    model: Literal["trend"]
+
+
+class DoublingProjection(Frozen):
+    """A fixed doubling time from a base value and date (Dettmers: 0.58 PFLOP/s in 2015.57)."""
+
+    model: Literal["doubling"]
+    base_flops: float = Field(gt=0)
+    base_date: float = Field(ge=1940, le=2200, description="decimal year")
+    doubling_years: float = Field(gt=0, le=1000)
+
+
+class FabricationLimitProjection(_Window):
+    """The fitted trend until transistor scaling ends, then a slower doubling time."""
+
+    model: Literal["fabrication_limit"]
+    scaling_ends: float = Field(ge=1990, le=2200, description="decimal year")
+    after_doubling_years: float = Field(gt=0, le=1000)
+
+
+class PowerCapProjection(_Window):
+    """The fitted trend, capped at power_budget_w × efficiency(t).
+
+    Efficiency follows the Green500 leaders' fitted trend up to `max_flops_per_joule`
+    (default: the Landauer bound k_B·T·ln 2 per erased bit, at `temperature_k`, with
+    `bits_per_flop` bits erased per FLOP).
+    """
+
+    model: Literal["power_cap"]
+    power_budget_w: float = Field(gt=0)
+    max_flops_per_joule: float | None = Field(default=None, gt=0)
+    bits_per_flop: float = Field(default=1.0, gt=0)
+    temperature_k: float = Field(default=300.0, gt=0)
+
+
+ProjectionSpec = Annotated[
+    TrendProjection | DoublingProjection | FabricationLimitProjection | PowerCapProjection,
+    Field(discriminator="model"),
+]

@@ -1,0 +1,140 @@
+"""Quantities: a number or a distribution (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+
+class Frozen(BaseModel):
+    """Every model: unknown keys are errors, values are immutable, NaN and inf are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+DistKind = Literal["lognormal", "loguniform", "uniform", "normal"]
+
+
+class Range(Frozen):
+    """An uncertain quantity.
+
+    For lognormal and normal, `low` and `high` are the bounds of the central `ci` percent
+    interval (5th and 95th percentiles by default); for uniform and loguniform they are the
+    bounds of the support.
+    """
+
+    low: float
+    high: float
+    dist: DistKind = "lognormal"
+    ci: float = Field(default=90.0, gt=0, lt=100, description="interval in percent")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.dist in ("lognormal", "loguniform") and not self.low > 0:
+            raise ValueError(f"{self.dist} needs 0 < low (got low={self.low:g})")
+        if not self.low < self.high:
+            raise ValueError(f"needs low < high (got low={self.low:g}, high={self.high:g})")
+        if self.dist in ("uniform", "loguniform") and "ci" in self.model_fields_set:
+            raise ValueError(f"ci has no meaning for {self.dist} (low and high are bounds)")
+        return self
+
+    def describe(self) -> str:
+        kind = "" if self.dist == "lognormal" else f" {self.dist}"
+        ci = "" if self.ci == 90 else f" ({self.ci:g}% CI)"
+        return f"{self.low:g} to {self.high:g}{kind}{ci}"
+
+
+_NUM = r"[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_TO = re.compile(rf"\s*({_NUM})\s+to\s+({_NUM})\s*")
+_PLAIN = re.compile(rf"\s*{_NUM}\s*")
+
+
+def _parse_string(value: Any) -> Any:
+    """`"1 to 10"` means `{low: 1, high: 10}`; a numeric string stays a number."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if not isinstance(value, str):
+        return value
+    match = _TO.fullmatch(value)
+    if match:
+        return {"low": float(match[1].replace("_", "")), "high": float(match[2].replace("_", ""))}
+    if _PLAIN.fullmatch(value):
+        return float(value.replace("_", ""))
+    raise ValueError(f"expected a number, a range 'a to b' or {{low, high}}; got {value!r}")
+
+
+def _kind(value: Any) -> str:
+    return "range" if isinstance(value, dict | Range) else "number"
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"must be a finite number (got {value})")
+    return value
+
+
+def _positive(value: float) -> float:
+    if not _finite(value) > 0:
+        raise ValueError(f"must be > 0 (got {value:g})")
+    return value
+
+
+def _non_negative(value: float) -> float:
+    if not _finite(value) >= 0:
+        raise ValueError(f"must be >= 0 (got {value:g})")
+    return value
+
+
+def _range_positive(value: Range) -> Range:
+    if value.dist in ("uniform", "normal") and value.low <= 0:
+        raise ValueError(f"must be > 0: a {value.dist} range needs low > 0 (got {value.low:g})")
+    return value
+
+
+def _range_non_negative(value: Range) -> Range:
+    if value.dist == "uniform" and value.low < 0:
+        raise ValueError(f"must be >= 0: a uniform range needs low >= 0 (got {value.low:g})")
+    return value
+
+
+Quantity = Annotated[
+    Annotated[float, Tag("number")] | Annotated[Range, Tag("range")],
+    Discriminator(_kind),
+    BeforeValidator(_parse_string),
+]
+"""A number, a `{low, high, dist, ci}` range or an `"a to b"` string."""
+
+
+def _check_positive(value: float | Range) -> float | Range:
+    return _range_positive(value) if isinstance(value, Range) else _positive(value)
+
+
+def _check_non_negative(value: float | Range) -> float | Range:
+    return _range_non_negative(value) if isinstance(value, Range) else _non_negative(value)
+
+
+Positive = Annotated[Quantity, AfterValidator(_check_positive)]
+"""A count, a rate or a size: must be > 0."""
+NonNegative = Annotated[Quantity, AfterValidator(_check_non_negative)]
+"""A factor or an optional cost: may be 0."""
+
+
+def point(value: float | Range) -> float:
+    """The median of a quantity: the number itself, or the centre of its range."""
+    if not isinstance(value, Range):
+        return value
+    if value.dist in ("lognormal", "loguniform"):
+        return math.sqrt(value.low * value.high)
+    return (value.low + value.high) / 2

@@ -1,0 +1,1 @@
+"""Layer 5: terminal (rich), JSON, Markdown and figures (matplotlib, imported lazily)."""

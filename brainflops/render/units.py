@@ -1,0 +1,70 @@
+"""SI formatting of quantities: `1.08 ZFLOP/s`, `8.00 PB`."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+_PREFIXES = {
+    -9: "n",
+    -6: "µ",
+    -3: "m",
+    0: "",
+    3: "k",
+    6: "M",
+    9: "G",
+    12: "T",
+    15: "P",
+    18: "E",
+    21: "Z",
+    24: "Y",
+    27: "R",
+    30: "Q",
+}
+
+UNITS = {
+    "compute_flops": "FLOP/s",
+    "memory_bytes": "B",
+    "events_per_s": "events/s",
+    "communication_bytes_per_s": "B/s",
+    "memory_traffic_bytes_per_s": "B/s",
+    "flops_per_joule": "FLOP/J",
+}
+
+LABELS = {
+    "compute_flops": "compute",
+    "memory_bytes": "memory",
+    "events_per_s": "synaptic events",
+    "communication_bytes_per_s": "communication",
+    "memory_traffic_bytes_per_s": "memory traffic",
+    "flops_per_joule": "energy efficiency",
+}
+
+
+def si(value: float | None, unit: str = "", digits: int = 3) -> str:
+    """Significant digits (half-up, as people round) with an SI prefix; else scientific."""
+    if value is None:
+        return "unknown"
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g} {unit}".strip()
+    exact = Decimal(repr(value))
+    step = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    rounded = exact.quantize(step, rounding=ROUND_HALF_UP)
+    exp3 = math.floor(rounded.adjusted() / 3) * 3
+    mantissa = rounded.scaleb(-exp3)
+    decimals = max(0, digits - 1 - mantissa.adjusted())
+    mantissa = mantissa.quantize(Decimal(1).scaleb(-decimals))
+    if exp3 not in _PREFIXES:
+        return f"{value:.{digits - 1}e} {unit}".strip()
+    return f"{mantissa} {_PREFIXES[exp3]}{unit}".rstrip()
+
+
+def sci(value: float | None, digits: int = 3) -> str:
+    """Scientific notation with fixed digits, for tables that compare magnitudes."""
+    if value is None:
+        return "unknown"
+    return f"{value:.{digits - 1}e}"
+
+
+def year(value: float | None) -> str:
+    return "never" if value is None else f"{value:.0f}"

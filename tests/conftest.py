@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from brainflops.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERMINAL_WIDTH": "120"}
+
+
+def invoke(*args: str) -> Result:
+    """Run the CLI in-process, as a user would, with a fixed terminal."""
+    return CliRunner(env=ENV).invoke(app, list(args), catch_exceptions=True)
+
+
+def assert_input_error(result: Result, fragment: str) -> None:
+    """Exit 2, the located message on stderr, and no traceback anywhere."""
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    assert fragment in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

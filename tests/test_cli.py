@@ -1,0 +1,100 @@
+"""The command line, in-process (typer's CliRunner) and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, invoke
+
+
+def test_estimate_dettmers_json() -> None:
+    result = invoke("estimate", "dettmers-2015", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["compute_flops"]["median"] == pytest.approx(1.075e21, rel=1e-3)
+    assert set(doc["compute_flops"]) == {"p5", "median", "p95", "mean"}
+    assert doc["scenario"] == "dettmers-2015"
+    assert doc["samples"] == 100_000 and isinstance(doc["seed"], int)
+    # 4 B per synapse × (1e8 × 1e5 + 5e10 × 15) synapses = 4 × 1.075e13 = 4.3e13 B
+    assert doc["memory_bytes"]["median"] == pytest.approx(4.3e13)
+
+
+def test_estimate_terminal_output() -> None:
+    result = invoke("estimate", "dettmers-2015")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "1.08 ZFLOP/s" in out  # 1.075e21, three significant digits
+    assert "43.0 TB" in out
+    assert "purkinje" in out and "93.0%" in out  # 1e21 / 1.075e21
+    assert "timdettmers.com" in out
+    assert "seed: 20150727" in out
+
+
+def test_json_is_deterministic() -> None:
+    first = invoke("estimate", "tests/fixtures/valid/product.yaml", "--json").stdout
+    second = invoke("estimate", "tests/fixtures/valid/product.yaml", "--json").stdout
+    assert first == second
+
+
+def test_list() -> None:
+    result = invoke("list", "--json")
+    assert result.exit_code == 0
+    names = [row["name"] for row in json.loads(result.stdout)["scenarios"]]
+    assert "dettmers-2015" in names and "dettmers-2015-text" in names
+    assert "dettmers-2015" in invoke("list").stdout
+
+
+def test_schema_is_valid_json_with_the_fields() -> None:
+    schema = json.loads(invoke("schema").stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert "firing_rate_hz" in schema["$defs"]["Population"]["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_committed_schema_is_current() -> None:
+    committed = (ROOT / "brainflops" / "data" / "scenario.schema.json").read_text()
+    assert committed == invoke("schema").stdout, "run `make schema` and commit the result"
+
+
+def test_bundled_scenarios_point_at_the_schema() -> None:
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        first = path.read_text().splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../brainflops/data/scenario.schema.json"
+
+
+def test_version() -> None:
+    assert invoke("--version").stdout.startswith("brainflops ")
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    code = (
+        "import sys\nfrom brainflops.cli import app\n"
+        f"try:\n    app({args!r}, prog_name='brainflops')\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["validate", "dettmers-2015"], ["estimate", "--help"]]
+)
+def test_light_commands_do_not_import_numpy(args: list[str]) -> None:
+    assert not _modules_after(args) & {"numpy", "matplotlib", "scipy"}
+
+
+def test_python_dash_m() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "brainflops", "estimate", "dettmers-2015", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert json.loads(out.stdout)["compute_flops"]["median"] == pytest.approx(1.075e21)

@@ -1,0 +1,103 @@
+"""The safe loader: numbers in every YAML spelling, refusals, positions."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from brainflops.errors import InputError
+from brainflops.io.yaml import MAX_DEPTH, MAX_FILE_BYTES, load_yaml, parse_yaml
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("86e9", 86e9),  # PyYAML's SafeLoader reads this as the string '86e9'
+        ("8.6e+10", 86e9),
+        ("8.6e10", 86e9),
+        ("86_000_000_000", 86_000_000_000),
+        (".5", 0.5),
+        ("-1.5E-3", -0.0015),
+        ("1_000.5", 1000.5),
+        ("0x10", 16),
+        ("0o17", 15),
+        ("010", 10),  # YAML 1.2: decimal, not octal
+    ],
+)
+def test_numbers_in_every_spelling(text: str, value: float) -> None:
+    assert parse_yaml(f"x: {text}").data["x"] == value
+
+
+def test_yaml_12_scalars() -> None:
+    data = parse_yaml("a: no\nb: true\nc: ~\nd: 1:30\ne: 2015-07-27\nf: '86e9'\ng: .inf").data
+    assert data["a"] == "no"  # not False (the Norway problem)
+    assert data["b"] is True
+    assert data["c"] is None
+    assert data["d"] == "1:30"  # not sexagesimal 90
+    assert data["e"] == "2015-07-27"  # not a date object
+    assert data["f"] == "86e9"  # quoted stays a string
+    assert math.isinf(data["g"])
+
+
+def test_positions_of_keys_and_values() -> None:
+    doc = parse_yaml("a:\n  b: [1, 2]\n  c: x\n", "f.yaml")
+    assert (doc.values[("a", "b", 1)].line, doc.values[("a", "b", 1)].col) == (2, 10)
+    assert (doc.keys[("a", "c")].line, doc.keys[("a", "c")].col) == (3, 3)
+    assert doc.values[("a", "c")].file == "f.yaml"
+
+
+def test_locate_skips_union_tags() -> None:
+    doc = parse_yaml("p:\n  q: {low: 2, high: 1}\n")
+    where, pos = doc.locate(("p", "q", "range", "low"))
+    assert where == ("p", "q", "low")
+    assert pos is not None and (pos.line, pos.col) == (2, 12)
+
+
+def _refusal(text: str) -> str:
+    with pytest.raises(InputError) as info:
+        parse_yaml(text, "f.yaml")
+    return str(info.value)
+
+
+def test_refuses_deep_nesting_quickly() -> None:
+    message = _refusal("a: " + "[" * 100_000 + "]" * 100_000)
+    assert f"nesting deeper than {MAX_DEPTH}" in message
+    assert message.startswith("f.yaml:1:")
+
+
+def test_refuses_long_keys() -> None:
+    assert "f.yaml:1:1: key longer than 1000 characters" in _refusal("k" * 1010 + ": 1")
+    # PyYAML itself stops reading a simple key after 1024 characters
+    assert _refusal("k" * 100_000 + ": 1").startswith("f.yaml:1:100001: YAML error")
+
+
+def test_refuses_merge_keys() -> None:
+    assert "merge keys" in _refusal("a:\n  <<: {b: 1}\n")
+
+
+def test_refuses_non_string_keys() -> None:
+    assert "mapping keys must be plain names" in _refusal("? [a]\n: 1\n")
+
+
+def test_refuses_huge_files(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 10))
+    with pytest.raises(InputError, match="the limit is"):
+        load_yaml(path)
+
+
+def test_refuses_non_utf8_with_position(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"a: 1\nname: caf\xe9\n")
+    with pytest.raises(InputError) as info:
+        load_yaml(path)
+    assert str(info.value) == f"{path}:2:10: not UTF-8 text (byte 0xe9)"
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load_yaml(tmp_path / "nope.yaml")
+    with pytest.raises(InputError, match="is a directory"):
+        load_yaml(tmp_path)
