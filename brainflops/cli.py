@@ -122,6 +122,32 @@ def estimate(
 
 
 @app.command()
+def sensitivity(
+    scenario: ScenarioArg,
+    output: Annotated[
+        str, typer.Option("--output", help="The output to explain.")
+    ] = "compute_flops",
+    json: JsonOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+    set_: SetOpt = None,
+) -> None:
+    """Rank uncertain inputs by their share of the variance of log10(output)."""
+    with _errors():
+        from brainflops.analysis.sensitivity import sensitivity as run
+
+        result = run(_load(scenario, set_).scenario, output, samples, seed)
+        if json:
+            from brainflops.render.jsonout import sensitivity_document
+
+            _write_json(sensitivity_document(result))
+        else:
+            from brainflops.render.terminal import print_sensitivity
+
+            print_sensitivity(_console(), result)
+
+
+@app.command()
 def validate(
     scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
 ) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import TypeVar
 
 import numpy as np
 
@@ -21,6 +24,27 @@ MAX_SAMPLES = 50_000_000
 _Z95 = NormalDist().inv_cdf(0.95)
 
 Values = Mapping[str, "Array | float"]
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """numpy's generators, ufuncs and partitions release the GIL: use every core.
+
+    Each stream has its own generator, so the result does not depend on scheduling.
+    """
+    global _POOL  # noqa: PLW0603 (one pool per process, created on first use)
+    work = list(items)
+    workers = min(4, os.cpu_count() or 1)
+    if len(work) < 2 or workers < 2:
+        return [fn(item) for item in work]
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brainflops")
+    return list(_POOL.map(fn, work))
 
 
 @dataclass(frozen=True)
@@ -38,14 +62,29 @@ class Stats:
 
 
 def evaluate(expr: Expr, values: Values) -> Array | float:
-    """Σ coef × Π value^exponent, on arrays or numbers alike."""
+    """Σ coef × Π value^exponent, on arrays or numbers alike.
+
+    Works in place on the arrays it creates (never on its inputs): one allocation per term.
+    """
     total: Array | float = 0.0
     for term in expr:
         acc: Array | float = term.coef
+        owned = False
         for name, exp in term.powers:
             v = values[name]
-            acc = acc * (v if exp == 1 else v**exp)
-        total = total + acc
+            v = v if exp == 1 else v**exp
+            if owned:
+                acc *= v
+            else:
+                acc = acc * v
+                owned = isinstance(acc, np.ndarray)
+        if isinstance(total, np.ndarray):
+            total += acc
+        elif isinstance(acc, np.ndarray):
+            acc += total
+            total = acc
+        else:
+            total = total + acc
     return total
 
 
@@ -128,8 +167,8 @@ class _Draws:
 
     def chunk(self, size: int) -> dict[str, Array | float]:
         values: dict[str, Array | float] = dict(self.points)
-        for stream in self.streams:
-            drawn = stream.next(size)
+        drawn_all = _parallel(lambda stream: stream.next(size), self.streams)
+        for stream, drawn in zip(self.streams, drawn_all, strict=True):
             if stream.dist.dist == "normal" and not (drawn > 0).all():
                 raise InputError.at(
                     stream.path,
@@ -173,33 +212,44 @@ def estimate(
         part_draws = {k: float(evaluate(e, points)) for k, e in model.compute_parts.items()}
     else:
         source = _Draws(model.quantities, seed)
+        in_parts = tuple(t for e in model.compute_parts.values() for t in e)
+        derived = {"compute_flops"} if known.get("compute_flops") == in_parts else set()
         full = {k: np.empty(samples) for k in known}
         parts = {k: np.empty(samples) for k in model.compute_parts}
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for start in range(0, samples, chunk):
                 size = min(chunk, samples - start)
                 values = source.chunk(size)
-                for name, e in known.items():
-                    full[name][start : start + size] = evaluate(e, values)
-                for name, e in model.compute_parts.items():
-                    parts[name][start : start + size] = evaluate(e, values)
+                jobs = [(e, full[k]) for k, e in known.items() if k not in derived]
+                jobs += [(e, parts[k]) for k, e in model.compute_parts.items()]
+
+                def fill(job: tuple[Expr, Array], lo: int = start, n: int = size) -> None:
+                    job[1][lo : lo + n] = evaluate(job[0], values)  # noqa: B023
+
+                _parallel(fill, jobs)
+                if derived:  # compute is the sum of the parts: add them, do not recompute
+                    window = full["compute_flops"][start : start + size]
+                    window[:] = 0.0
+                    for part in parts.values():
+                        window += part[start : start + size]
         draws, part_draws = dict(full), dict(parts)
-    stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
     for name, drawn in draws.items():
-        if isinstance(drawn, float):
-            finite = math.isfinite(drawn)
-        else:
-            finite = bool(np.isfinite(drawn).all())
+        finite = math.isfinite(drawn) if isinstance(drawn, float) else np.isfinite(drawn).all()
         if not finite:
             raise InputError.at(
                 where or scenario.name,
                 f"{name} is not a finite number (it overflows float64 or is undefined); "
                 "check the magnitudes of its inputs",
             )
+
+    def summarise(item: tuple[str, Array | float]) -> Stats:
+        name, drawn = item
         if isinstance(drawn, float):
-            stats[name] = Stats(drawn, drawn, drawn, drawn, exact=True)
-        else:
-            stats[name] = exact_stats(known[name], model.quantities) or mc_stats(drawn)
+            return Stats(drawn, drawn, drawn, drawn, exact=True)
+        return exact_stats(known[name], model.quantities) or mc_stats(drawn)
+
+    stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
+    stats.update(zip(draws, _parallel(summarise, draws.items()), strict=True))
     return Estimate(
         scenario=scenario,
         model=model,
@@ -212,9 +262,8 @@ def estimate(
 
 
 def _shares(parts: Mapping[str, Array | float], total: Array | float) -> dict[str, float]:
-    out: dict[str, float] = {}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for name, values in parts.items():
-            share = np.divide(values, total)
-            out[name] = float(np.nan_to_num(np.median(share), nan=0.0))
-    return out
+    def share(values: Array | float) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.nan_to_num(np.median(np.divide(values, total)), nan=0.0))
+
+    return dict(zip(parts, _parallel(share, parts.values()), strict=True))

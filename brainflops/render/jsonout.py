@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from brainflops import __version__
+from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.scenario import OUTPUTS
 
@@ -41,4 +42,23 @@ def estimate_document(est: Estimate) -> dict[str, Any]:
     src = est.scenario.source
     doc["source"] = None if src is None else src.model_dump()
     doc["title"] = est.scenario.title
+    return doc
+
+
+def sensitivity_document(result: Sensitivity) -> dict[str, Any]:
+    """`brainflops sensitivity --json`."""
+    doc = header(result.scenario, result.samples, result.seed)
+    doc.update(
+        output=result.output,
+        method=result.method,
+        inputs=[
+            {
+                "name": i.name,
+                "share": rounded(i.share),
+                "p5": rounded(i.low),
+                "p95": rounded(i.high),
+            }
+            for i in result.inputs
+        ],
+    )
     return doc

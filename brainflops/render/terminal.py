@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.scenario import OUTPUTS, Scenario
 from brainflops.render.units import LABELS, UNITS, si
@@ -58,3 +59,22 @@ def print_estimate(console: Console, est: Estimate) -> None:
         console.print(parts)
     _source(console, s)
     _footer(console, est.samples, est.seed)
+
+
+def print_sensitivity(console: Console, result: Sensitivity, width: int = 20) -> None:
+    """A tornado: one bar per input, longest first."""
+    label = LABELS.get(result.output, result.output)
+    console.print(f"[bold]{result.scenario}[/bold]: what drives {label} ({result.method})")
+    if not result.inputs:
+        console.print("No uncertain inputs: every quantity of this output is a single number.")
+    else:
+        table = Table(show_header=True, box=None)
+        table.add_column("input", no_wrap=True)
+        table.add_column("share of Var(log10)", justify="right")
+        table.add_column("")
+        table.add_column("90% range", justify="right")
+        for item in result.inputs:
+            bar = "█" * max(1, round(item.share * width)) if item.share > 0 else ""
+            table.add_row(item.name, f"{item.share:.1%}", bar, f"{item.low:.3g} – {item.high:.3g}")
+        console.print(table)
+    _footer(console, result.samples, result.seed)
