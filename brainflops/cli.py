@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -145,6 +146,77 @@ def sensitivity(
             from brainflops.render.terminal import print_sensitivity
 
             print_sensitivity(_console(), result)
+
+
+MachinesOpt = Annotated[
+    Path | None,
+    typer.Option("--machines", help="A YAML file of extra machines (same format as the bundled)."),
+]
+
+
+@app.command()
+def compare(
+    scenario: ScenarioArg,
+    machine: Annotated[
+        list[str] | None,
+        typer.Option("--machine", help="Compare with this system (repeatable)."),
+    ] = None,
+    projection: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--projection",
+            metavar="NAME[=SPEC]",
+            help="Show only this projection, or add one: NAME={model: doubling, ...} (repeatable).",
+        ),
+    ] = None,
+    machines: MachinesOpt = None,
+    json: JsonOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+    set_: SetOpt = None,
+) -> None:
+    """Compare a scenario with supercomputers, and project when the #1 system matches it."""
+    with _errors():
+        from brainflops.analysis.compare import compare as run
+        from brainflops.engine import estimate
+        from brainflops.model.data import load_machines
+        from brainflops.model.load import parse_projection_option
+
+        selected: list[str] = []
+        added = {}
+        for option in projection or ():
+            name, spec = parse_projection_option(option)
+            selected.append(name)
+            if spec is not None:
+                added[name] = spec
+        loaded = _load(scenario, set_)
+        est = estimate(loaded.scenario, samples, seed, where=loaded.document.path)
+        result = run(est, load_machines(machines), machine or (), selected, added)
+        if json:
+            from brainflops.render.jsonout import compare_document
+
+            _write_json(compare_document(result))
+        else:
+            from brainflops.render.terminal import print_comparison
+
+            print_comparison(_console(), result)
+
+
+@app.command()
+def machines(machines: MachinesOpt = None, json: JsonOpt = False) -> None:
+    """List the reference systems and the TOP500 #1 history, with sources."""
+    with _errors():
+        from brainflops.model.data import load_machines, top500_number1
+
+        systems, history = load_machines(machines), top500_number1()
+        if json:
+            from brainflops.render.jsonout import machines_document
+
+            _write_json(machines_document(systems, history))
+        else:
+            from brainflops.render.terminal import print_machines
+
+            print_machines(_console(), systems, history)
 
 
 @app.command()

@@ -13,11 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from brainflops.errors import InputError, Problem
 from brainflops.io.yaml import Document, Position, load_yaml, parse_value
+from brainflops.model.projections import ProjectionSpec
 from brainflops.model.scenario import Scenario
+
+_PROJECTION: TypeAdapter[ProjectionSpec] = TypeAdapter(ProjectionSpec)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -271,3 +274,22 @@ def load_scenario(ref: str, overrides: Sequence[str] = ()) -> LoadedScenario:
     """Load, resolve `extends`, apply `--set` and validate a scenario."""
     doc, path = load_document(ref, overrides)
     return LoadedScenario(validate(doc, Scenario), doc, path)
+
+
+def parse_projection_option(text: str) -> tuple[str, ProjectionSpec | None]:
+    """`--projection NAME` selects one; `--projection NAME=SPEC` (YAML) adds or replaces one."""
+    origin = f"--projection {text}"
+    name, sep, raw = text.partition("=")
+    name = name.strip()
+    if not name:
+        raise InputError.at(origin, "expected NAME or NAME={model: ..., ...}")
+    if not sep:
+        return name, None
+    value = parse_value(raw, origin)
+    try:
+        return name, _PROJECTION.validate_python(value)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(s) for s in err["loc"])
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise InputError.at(origin, f"{where + ': ' if where else ''}{message}") from None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from brainflops import __version__
+from brainflops.analysis.compare import Comparison, MachineComparison
+from brainflops.analysis.projections import ParityYears
 from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
+from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS
 
 
@@ -62,3 +66,56 @@ def sensitivity_document(result: Sensitivity) -> dict[str, Any]:
         ],
     )
     return doc
+
+
+def _year(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def parity_document(p: ParityYears) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "model": p.model,
+        "year_p5": _year(p.year_p5),
+        "year_median": _year(p.year_median),
+        "year_p95": _year(p.year_p95),
+        "p_by": {str(y): round(v, 4) for y, v in p.p_by.items()},
+    }
+    if p.doubling_years is not None:
+        doc["doubling_years"] = round(p.doubling_years, 4)
+    if p.doubling_interval is not None:
+        doc["doubling_years_p5_p95"] = [round(v, 4) for v in p.doubling_interval]
+    return doc
+
+
+def machine_document(m: MachineComparison) -> dict[str, Any]:
+    return {
+        "name": m.machine.name,
+        "list_date": m.machine.list_date,
+        "bottleneck": m.bottleneck,
+        "metrics": {
+            r.key: {
+                "label": r.label,
+                "machine_value": r.machine_value,
+                "ratio": {k: rounded(v) for k, v in r.ratio.as_dict().items() if k != "mean"},
+                "machines_needed": r.machines_needed,
+            }
+            for r in m.ratios
+        },
+    }
+
+
+def compare_document(c: Comparison) -> dict[str, Any]:
+    """`brainflops compare --json`."""
+    doc = estimate_document(c.estimate)
+    doc["machines"] = [machine_document(m) for m in c.machines]
+    doc["projections"] = {p.name: parity_document(p) for p in c.projections}
+    return doc
+
+
+def machines_document(machines: MachinesFile, history: Sequence[Top500Number1]) -> dict[str, Any]:
+    """`brainflops machines --json`."""
+    return {
+        "systems": [m.model_dump(exclude_none=True) for m in machines.machines],
+        "green500": [g.model_dump() for g in machines.green500],
+        "top500": [r.model_dump(exclude_none=True) for r in history],
+    }

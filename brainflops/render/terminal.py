@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from collections.abc import Sequence
+
+from brainflops.analysis.compare import Comparison
 from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
+from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS, Scenario
 from brainflops.render.units import LABELS, UNITS, si
+from brainflops.render.units import year as year_text
 
 
 def interval(p5: float, p95: float, unit: str) -> str:
@@ -78,3 +84,107 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 20) ->
             table.add_row(item.name, f"{item.share:.1%}", bar, f"{item.low:.3g} – {item.high:.3g}")
         console.print(table)
     _footer(console, result.samples, result.seed)
+
+
+def ratio_text(value: float) -> str:
+    """Compact ratios: 489×, 0.0525×, 4.89e4×."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:.3g}×"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}×"
+
+
+def print_comparison(console: Console, c: Comparison) -> None:
+    s = c.estimate.scenario
+    compute = c.estimate.stats["compute_flops"]
+    assert compute is not None
+    console.print(f"[bold]{s.name}[/bold]: {s.title}")
+    console.print(f"Brain compute: {si(compute.median, 'FLOP/s')}", end="")
+    if compute.p5 != compute.p95:
+        console.print(f" (90%: {interval(compute.p5, compute.p95, 'FLOP/s')})", end="")
+    console.print()
+    uncertain = compute.p5 != compute.p95
+    for m in c.machines:
+        table = Table(title=f"vs {m.machine.name} ({m.machine.list_date})", title_justify="left")
+        table.add_column("resource", no_wrap=True)
+        table.add_column("machine", justify="right", no_wrap=True)
+        table.add_column("brain ÷ machine", justify="right", no_wrap=True)
+        if uncertain:
+            table.add_column("90% interval", justify="right", no_wrap=True)
+        table.add_column("needed", justify="right")
+        for r in m.ratios:
+            unit = _MACHINE_UNITS.get(r.key, "")
+            needed = "" if r.key == "energy" else f"{r.machines_needed:,.0f}"
+            name = f"[bold]{r.label}[/bold]" if r.key == m.bottleneck else r.label
+            cells = [name, si(r.machine_value, unit), ratio_text(r.ratio.median)]
+            if uncertain:
+                cells.append(f"{ratio_text(r.ratio.p5)} – {ratio_text(r.ratio.p95)}")
+            table.add_row(*cells, needed)
+        console.print(table)
+        if m.bottleneck:
+            label = next(r.label for r in m.ratios if r.key == m.bottleneck)
+            console.print(f"Bottleneck on {m.machine.name}: [bold]{label}[/bold]")
+    if c.projections:
+        table = Table(title="When the #1 supercomputer matches this brain", title_justify="left")
+        table.add_column("projection")
+        table.add_column("year", justify="right", no_wrap=True, min_width=5)
+        if uncertain:
+            table.add_column("90% interval", justify="right", no_wrap=True)
+        table.add_column("P by 2030·2050·2100", justify="right", no_wrap=True)
+        table.add_column("doubling", justify="right", no_wrap=True)
+        for p in c.projections:
+            cells = [p.name, year_text(p.year_median)]
+            if uncertain:
+                cells.append(f"{year_text(p.year_p5)} – {year_text(p.year_p95)}")
+            cells.append("·".join(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)))
+            cells.append("" if p.doubling_years is None else f"{p.doubling_years:.2f} y")
+            table.add_row(*cells)
+        console.print(table)
+    _footer(console, c.estimate.samples, c.estimate.seed)
+
+
+_MACHINE_UNITS = {
+    "compute_hpl": "FLOP/s",
+    "compute_hpcg": "FLOP/s",
+    "compute_peak": "FLOP/s",
+    "memory": "B",
+    "events": "TEPS",
+    "memory_traffic": "B/s",
+    "communication": "B/s",
+    "energy": "FLOP/J",
+}
+
+
+def print_machines(console: Console, machines: MachinesFile, history: Sequence[Top500Number1]) -> None:
+    columns = {
+        "HPL": "hpl_rmax_flops",
+        "HPCG": "hpcg_flops",
+        "G500": "graph500_teps",
+        "mem": "memory_bytes",
+        "mem BW": "memory_bandwidth_bytes_per_s",
+        "net BW": "injection_bandwidth_bytes_per_s",
+        "power": "power_w",
+    }
+    table = Table(
+        title="Reference systems", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("system", min_width=10)
+    table.add_column("list", no_wrap=True)
+    for header in columns:
+        table.add_column(header, justify="right", no_wrap=True)
+    for m in machines.machines:
+        cells = [si(getattr(m, f)).replace(" ", "") if getattr(m, f) else "–" for f in columns.values()]
+        table.add_row(m.name, m.list_date, *cells)
+    console.print(table)
+    console.print(
+        "[dim]HPL, HPCG: FLOP/s; G500: Graph500 TEPS; mem: B; BW: B/s (net: total injection);"
+        " power: W; –: unknown[/dim]"
+    )
+    top = Table(title="TOP500 #1 by list", title_justify="left")
+    for column in ("list", "system", "Rmax", "power"):
+        top.add_column(column, justify="right" if column in ("Rmax", "power") else "left")
+    for r in history:
+        power = None if r.power_kw is None else r.power_kw * 1e3
+        top.add_row(r.list, r.system, si(r.rmax_flops, "FLOP/s"), si(power, "W"))
+    console.print(top)
+    console.print("[dim]Sources: `brainflops machines --json` lists the source of every figure.[/dim]")

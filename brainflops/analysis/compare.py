@@ -1,0 +1,130 @@
+"""A brain against machines: ratios per resource, machines needed, and the bottleneck."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from brainflops.analysis.projections import ParityYears, parity_years, projection_set, resolve
+from brainflops.engine.evaluate import Estimate, Stats
+from brainflops.errors import InputError
+from brainflops.model.machines import Machine, MachinesFile
+from brainflops.model.projections import ProjectionSpec
+
+METRICS: tuple[tuple[str, str, str, str], ...] = (
+    # key, label, brain output, machine figure
+    ("compute_hpl", "compute (HPL)", "compute_flops", "hpl_rmax_flops"),
+    ("compute_hpcg", "compute (HPCG)", "compute_flops", "hpcg_flops"),
+    ("compute_peak", "compute (peak)", "compute_flops", "rpeak_flops"),
+    ("memory", "memory", "memory_bytes", "memory_bytes"),
+    ("events", "events (Graph500)", "events_per_s", "graph500_teps"),
+    (
+        "memory_traffic",
+        "memory bandwidth",
+        "memory_traffic_bytes_per_s",
+        "memory_bandwidth_bytes_per_s",
+    ),
+    (
+        "communication",
+        "injection bandwidth",
+        "communication_bytes_per_s",
+        "injection_bandwidth_bytes_per_s",
+    ),
+    ("energy", "energy efficiency", "flops_per_joule", "flops_per_joule"),
+)
+NOT_A_BOTTLENECK = ("compute_peak", "energy")
+"""Peak is never reached in practice; energy efficiency is not a resource to multiply."""
+
+
+@dataclass(frozen=True)
+class Ratio:
+    key: str
+    label: str
+    machine_value: float
+    ratio: Stats
+    """brain ÷ machine, over the scenario's samples."""
+
+    @property
+    def machines_needed(self) -> float:
+        return max(1.0, float(math.ceil(self.ratio.median)))
+
+
+@dataclass(frozen=True)
+class MachineComparison:
+    machine: Machine
+    ratios: tuple[Ratio, ...]
+    bottleneck: str | None
+    """The resource with the largest median ratio (brain ÷ machine)."""
+
+
+def _scaled(stats: Stats, divisor: float) -> Stats:
+    return Stats(
+        stats.p5 / divisor,
+        stats.median / divisor,
+        stats.p95 / divisor,
+        stats.mean / divisor,
+        stats.exact,
+    )
+
+
+def compare_machine(est: Estimate, machine: Machine) -> MachineComparison:
+    ratios: list[Ratio] = []
+    for key, label, output, figure in METRICS:
+        brain = est.stats[output]
+        value = getattr(machine, figure)
+        if brain is None or value is None:
+            continue
+        ratios.append(Ratio(key, label, value, _scaled(brain, value)))
+    candidates = [r for r in ratios if r.key not in NOT_A_BOTTLENECK]
+    bottleneck = max(candidates, key=lambda r: r.ratio.median).key if candidates else None
+    return MachineComparison(machine, tuple(ratios), bottleneck)
+
+
+def newest(machines: MachinesFile) -> Machine:
+    return max(machines.machines, key=lambda m: m.list_date)
+
+
+def pick_machines(machines: MachinesFile, names: Sequence[str]) -> list[Machine]:
+    """By name (case-insensitive); default: the newest #1 and Fugaku."""
+    if not names:
+        chosen = [newest(machines)]
+        chosen += [m for m in machines.machines if m.key() == "fugaku" and m not in chosen]
+        return chosen
+    by_key = {m.key(): m for m in machines.machines}
+    out: list[Machine] = []
+    for name in names:
+        key = name.lower().replace(" ", "-")
+        if key not in by_key:
+            close = difflib.get_close_matches(key, list(by_key), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(by_key)}"
+            raise InputError.at("--machine", f"unknown machine {name!r}{hint}")
+        out.append(by_key[key])
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything `brainflops compare` shows: ratios per machine and parity years."""
+
+    estimate: Estimate
+    machines: tuple[MachineComparison, ...]
+    projections: tuple[ParityYears, ...]
+
+
+def compare(
+    est: Estimate,
+    machines: MachinesFile,
+    machine_names: Sequence[str] = (),
+    selected: Sequence[str] = (),
+    added: Mapping[str, ProjectionSpec] | None = None,
+) -> Comparison:
+    specs = projection_set(est.scenario.projections, selected, added)
+    compute = est.draws["compute_flops"]
+    years = tuple(
+        parity_years(resolve(name, spec, machines.green500), compute)
+        for name, spec in specs.items()
+    )
+    rows = tuple(compare_machine(est, m) for m in pick_machines(machines, machine_names))
+    return Comparison(est, rows, years)

@@ -1,0 +1,224 @@
+"""Projections of the TOP500 #1 system, and the year each one meets a brain's compute.
+
+Years are a distribution over the scenario's samples (the same draws as every other
+output); `inf` means never. The trend's own fit uncertainty is reported as an interval on
+its doubling time, not folded into the years.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+
+from brainflops.engine.expr import BOLTZMANN_J_PER_K
+from brainflops.engine.sampling import Array
+from brainflops.errors import InputError
+from brainflops.model.data import top500_number1
+from brainflops.model.machines import Green500Leader, list_year
+from brainflops.model.projections import (
+    DoublingProjection,
+    FabricationLimitProjection,
+    PowerCapProjection,
+    ProjectionSpec,
+    TrendProjection,
+)
+
+P_BY_YEARS = (2030, 2040, 2050, 2075, 2100)
+_Z95 = NormalDist().inv_cdf(0.95)
+
+DEFAULT_PROJECTIONS: dict[str, ProjectionSpec] = {
+    # Least-squares trend of the #1 system since the 2013 slowdown (hardware_limits.md §1).
+    "trend-2013": TrendProjection(model="trend"),
+    # Dettmers (2015): transistors reach "a handful of atoms" around 2025, growth may slow
+    # from then; he calls 3 years per doubling (network bandwidth's pace) "quite accurate".
+    "fabrication-limit-2025": FabricationLimitProjection(
+        model="fabrication_limit", scaling_ends=2025.0, after_doubling_years=3.0
+    ),
+    # NUDT's zettascale budget of 100 MW (Liao et al. 2018, doi:10.1631/FITEE.1800494),
+    # Green500 efficiency trend capped at the Landauer bound (300 K, 1 bit per FLOP).
+    "power-cap-100mw": PowerCapProjection(model="power_cap", power_budget_w=1e8),
+}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """log2(y) = intercept + slope × year, by least squares."""
+
+    intercept: float
+    slope: float
+    slope_se: float
+    points: int
+
+    @property
+    def doubling_years(self) -> float:
+        return 1 / self.slope
+
+    def doubling_interval(self) -> tuple[float, float]:
+        """The 90% interval of the doubling time from the slope's standard error."""
+        fast, slow = self.slope + _Z95 * self.slope_se, self.slope - _Z95 * self.slope_se
+        return 1 / fast, (1 / slow if slow > 0 else math.inf)
+
+    def log2_at(self, year: float | Array) -> float | Array:
+        return self.intercept + self.slope * year
+
+    def year_for(self, log2_value: Array) -> Array:
+        return (log2_value - self.intercept) / self.slope
+
+
+def fit_log2(years: Sequence[float], values: Sequence[float]) -> Fit:
+    x = np.asarray(years, dtype=np.float64)
+    y = np.log2(np.asarray(values, dtype=np.float64))
+    if len(x) < 3:
+        raise InputError.at("projection", f"a trend needs at least 3 lists (got {len(x)})")
+    slope, intercept = np.polyfit(x, y, 1)
+    residuals = y - (intercept + slope * x)
+    se = math.sqrt(float(residuals @ residuals) / (len(x) - 2) / float(((x - x.mean()) ** 2).sum()))
+    if slope <= 0:
+        raise InputError.at("projection", "the #1 system did not grow over this window")
+    return Fit(float(intercept), float(slope), se, len(x))
+
+
+def trend_fit(from_list: str, to_list: str | None) -> Fit:
+    rows = [r for r in top500_number1() if r.list >= from_list and (to_list is None or r.list <= to_list)]
+    return fit_log2([list_year(r.list) for r in rows], [r.rmax_flops for r in rows])
+
+
+def efficiency_fit(leaders: Sequence[Green500Leader]) -> Fit:
+    """Green500 leaders' FLOP/J over time."""
+    return fit_log2([list_year(g.list_date) for g in leaders], [g.gflops_per_w * 1e9 for g in leaders])
+
+
+def landauer_flops_per_joule(temperature_k: float, bits_per_flop: float) -> float:
+    return 1 / (BOLTZMANN_J_PER_K * temperature_k * math.log(2) * bits_per_flop)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A projection spec resolved against the data: a function of time, and its inverse."""
+
+    name: str
+    spec: ProjectionSpec
+    trend: Fit | None
+    efficiency: Fit | None = None
+
+    @property
+    def max_flops_per_joule(self) -> float:
+        spec = self.spec
+        assert isinstance(spec, PowerCapProjection)
+        if spec.max_flops_per_joule is not None:
+            return spec.max_flops_per_joule
+        return landauer_flops_per_joule(spec.temperature_k, spec.bits_per_flop)
+
+    def log2_flops(self, year: Array) -> Array:
+        """log2 of the projected #1 system's FLOP/s at each (decimal) year."""
+        spec, trend = self.spec, self.trend
+        if isinstance(spec, DoublingProjection):
+            return math.log2(spec.base_flops) + (year - spec.base_date) / spec.doubling_years
+        assert trend is not None
+        grown = np.asarray(trend.log2_at(year))
+        if isinstance(spec, FabricationLimitProjection):
+            at_end = float(trend.log2_at(spec.scaling_ends))
+            after = at_end + (year - spec.scaling_ends) / spec.after_doubling_years
+            return np.where(year <= spec.scaling_ends, grown, after)
+        if isinstance(spec, PowerCapProjection):
+            assert self.efficiency is not None
+            efficiency = np.minimum(
+                np.asarray(self.efficiency.log2_at(year)), math.log2(self.max_flops_per_joule)
+            )
+            return np.minimum(grown, math.log2(spec.power_budget_w) + efficiency)
+        return grown
+
+    def year_reached(self, log2_target: Array) -> Array:
+        """The first year the projection meets each target (inf: never)."""
+        spec, trend = self.spec, self.trend
+        if isinstance(spec, DoublingProjection):
+            return spec.base_date + (log2_target - math.log2(spec.base_flops)) * spec.doubling_years
+        assert trend is not None
+        by_trend = trend.year_for(log2_target)
+        if isinstance(spec, FabricationLimitProjection):
+            at_end = float(trend.log2_at(spec.scaling_ends))
+            later = spec.scaling_ends + (log2_target - at_end) * spec.after_doubling_years
+            return np.where(by_trend <= spec.scaling_ends, by_trend, later)
+        if isinstance(spec, PowerCapProjection):
+            assert self.efficiency is not None
+            needed = log2_target - math.log2(spec.power_budget_w)  # log2 FLOP/J
+            by_efficiency = self.efficiency.year_for(needed)
+            reachable = needed <= math.log2(self.max_flops_per_joule)
+            return np.where(reachable, np.maximum(by_trend, by_efficiency), np.inf)
+        return by_trend
+
+
+def resolve(
+    name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] = ()
+) -> Projection:
+    if isinstance(spec, DoublingProjection):
+        return Projection(name, spec, None)
+    trend = trend_fit(spec.from_list, spec.to_list)
+    if isinstance(spec, PowerCapProjection):
+        if len(green500) < 3:
+            raise InputError.at(name, "a power_cap projection needs Green500 leaders")
+        return Projection(name, spec, trend, efficiency_fit(green500))
+    return Projection(name, spec, trend)
+
+
+@dataclass(frozen=True)
+class ParityYears:
+    """When a projection meets the brain's compute: percentiles over samples, None = never."""
+
+    name: str
+    model: str
+    year_p5: float | None
+    year_median: float | None
+    year_p95: float | None
+    p_by: dict[int, float]
+    doubling_years: float | None
+    doubling_interval: tuple[float, float] | None
+
+
+_NEVER = 1e9
+
+
+def parity_years(projection: Projection, compute_flops: Array | float) -> ParityYears:
+    log2_target = np.log2(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)))
+    years = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
+    capped = np.where(np.isfinite(years), years, _NEVER)
+    p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
+    trend = projection.trend
+
+    def shown(value: float) -> float | None:
+        return None if value >= _NEVER / 2 else value
+
+    fixed = projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
+    return ParityYears(
+        name=projection.name,
+        model=projection.spec.model,
+        year_p5=shown(p5),
+        year_median=shown(p50),
+        year_p95=shown(p95),
+        p_by={y: float(np.mean(years <= y)) for y in P_BY_YEARS},
+        doubling_years=trend.doubling_years if trend is not None else fixed,
+        doubling_interval=trend.doubling_interval() if trend is not None else None,
+    )
+
+
+def projection_set(
+    scenario_projections: Mapping[str, ProjectionSpec],
+    selected: Sequence[str] = (),
+    added: Mapping[str, ProjectionSpec] | None = None,
+) -> dict[str, ProjectionSpec]:
+    """The defaults, then the scenario's, then the command line's; `selected` narrows them."""
+    every: dict[str, ProjectionSpec] = {**DEFAULT_PROJECTIONS, **scenario_projections, **(added or {})}
+    if not selected:
+        return every
+    import difflib
+
+    unknown = [n for n in selected if n not in every]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(every), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(every)}"
+        raise InputError.at("--projection", f"unknown projection {unknown[0]!r}{hint}")
+    return {n: every[n] for n in selected}

@@ -1,0 +1,69 @@
+"""Package data (machines, TOP500 history), validated by the same models as user input."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from brainflops.errors import InputError, Problem
+from brainflops.io.table import read_csv
+from brainflops.io.yaml import load_yaml
+from brainflops.model.load import validate
+from brainflops.model.machines import (
+    MachinesFile,
+    Top500Aggregate,
+    Top500Number1,
+    blank_to_none,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+Row = TypeVar("Row", bound=BaseModel)
+
+
+def load_table(path: Path, model: type[Row], display: str | None = None) -> tuple[Row, ...]:
+    shown = display or f"brainflops/data/{path.name}"
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    for line, cells in read_csv(path, shown):
+        try:
+            rows.append(model.model_validate(blank_to_none(cells)))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                column = ".".join(str(s) for s in err["loc"]) or "row"
+                message = str(err["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(shown, f"{column}: {message}", line))
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError.at(shown, "the table has no rows")
+    return tuple(rows)
+
+
+@cache
+def top500_number1() -> tuple[Top500Number1, ...]:
+    return load_table(DATA / "top500_number1.csv", Top500Number1)
+
+
+@cache
+def top500_aggregate() -> tuple[Top500Aggregate, ...]:
+    return load_table(DATA / "top500_aggregate.csv", Top500Aggregate)
+
+
+@cache
+def bundled_machines() -> MachinesFile:
+    doc = load_yaml(DATA / "machines.yaml", "brainflops/data/machines.yaml")
+    return validate(doc, MachinesFile)
+
+
+def load_machines(extra: Path | None = None) -> MachinesFile:
+    """The bundled machines, plus a user's file (whose machines come first and win by name)."""
+    base = bundled_machines()
+    if extra is None:
+        return base
+    user = validate(load_yaml(extra), MachinesFile)
+    names = {m.key() for m in user.machines}
+    merged = [*user.machines, *(m for m in base.machines if m.key() not in names)]
+    return MachinesFile(machines=merged, green500=user.green500 or base.green500)
