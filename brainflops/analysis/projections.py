@@ -83,13 +83,19 @@ def fit_log2(years: Sequence[float], values: Sequence[float]) -> Fit:
 
 
 def trend_fit(from_list: str, to_list: str | None) -> Fit:
-    rows = [r for r in top500_number1() if r.list >= from_list and (to_list is None or r.list <= to_list)]
+    rows = [
+        r
+        for r in top500_number1()
+        if r.list >= from_list and (to_list is None or r.list <= to_list)
+    ]
     return fit_log2([list_year(r.list) for r in rows], [r.rmax_flops for r in rows])
 
 
 def efficiency_fit(leaders: Sequence[Green500Leader]) -> Fit:
     """Green500 leaders' FLOP/J over time."""
-    return fit_log2([list_year(g.list_date) for g in leaders], [g.gflops_per_w * 1e9 for g in leaders])
+    return fit_log2(
+        [list_year(g.list_date) for g in leaders], [g.gflops_per_w * 1e9 for g in leaders]
+    )
 
 
 def landauer_flops_per_joule(temperature_k: float, bits_per_flop: float) -> float:
@@ -129,7 +135,8 @@ class Projection:
             efficiency = np.minimum(
                 np.asarray(self.efficiency.log2_at(year)), math.log2(self.max_flops_per_joule)
             )
-            return np.minimum(grown, math.log2(spec.power_budget_w) + efficiency)
+            capped: Array = np.minimum(grown, math.log2(spec.power_budget_w) + efficiency)
+            return capped
         return grown
 
     def year_reached(self, log2_target: Array) -> Array:
@@ -152,9 +159,7 @@ class Projection:
         return by_trend
 
 
-def resolve(
-    name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] = ()
-) -> Projection:
+def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] = ()) -> Projection:
     if isinstance(spec, DoublingProjection):
         return Projection(name, spec, None)
     trend = trend_fit(spec.from_list, spec.to_list)
@@ -192,7 +197,9 @@ def parity_years(projection: Projection, compute_flops: Array | float) -> Parity
     def shown(value: float) -> float | None:
         return None if value >= _NEVER / 2 else value
 
-    fixed = projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
+    fixed = (
+        projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
+    )
     return ParityYears(
         name=projection.name,
         model=projection.spec.model,
@@ -211,7 +218,11 @@ def projection_set(
     added: Mapping[str, ProjectionSpec] | None = None,
 ) -> dict[str, ProjectionSpec]:
     """The defaults, then the scenario's, then the command line's; `selected` narrows them."""
-    every: dict[str, ProjectionSpec] = {**DEFAULT_PROJECTIONS, **scenario_projections, **(added or {})}
+    every: dict[str, ProjectionSpec] = {
+        **DEFAULT_PROJECTIONS,
+        **scenario_projections,
+        **(added or {}),
+    }
     if not selected:
         return every
     import difflib

@@ -54,7 +54,9 @@ class Machine(Frozen):
 
     @model_validator(mode="after")
     def _sourced(self) -> Machine:
-        missing = [f for f in MACHINE_FIGURES if getattr(self, f) is not None and not self.sources.get(f)]
+        missing = [
+            f for f in MACHINE_FIGURES if getattr(self, f) is not None and not self.sources.get(f)
+        ]
         if missing:
             raise ValueError(f"every figure needs a source; none for {', '.join(missing)}")
         unknown = sorted(set(self.sources) - set(MACHINE_FIGURES))

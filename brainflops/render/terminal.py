@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
-
-from collections.abc import Sequence
 
 from brainflops.analysis.compare import Comparison
 from brainflops.analysis.sensitivity import Sensitivity
@@ -155,7 +155,9 @@ _MACHINE_UNITS = {
 }
 
 
-def print_machines(console: Console, machines: MachinesFile, history: Sequence[Top500Number1]) -> None:
+def print_machines(
+    console: Console, machines: MachinesFile, history: Sequence[Top500Number1]
+) -> None:
     columns = {
         "HPL": "hpl_rmax_flops",
         "HPCG": "hpcg_flops",
@@ -173,7 +175,9 @@ def print_machines(console: Console, machines: MachinesFile, history: Sequence[T
     for header in columns:
         table.add_column(header, justify="right", no_wrap=True)
     for m in machines.machines:
-        cells = [si(getattr(m, f)).replace(" ", "") if getattr(m, f) else "–" for f in columns.values()]
+        cells = [
+            si(getattr(m, f)).replace(" ", "") if getattr(m, f) else "–" for f in columns.values()
+        ]
         table.add_row(m.name, m.list_date, *cells)
     console.print(table)
     console.print(
@@ -187,4 +191,6 @@ def print_machines(console: Console, machines: MachinesFile, history: Sequence[T
         power = None if r.power_kw is None else r.power_kw * 1e3
         top.add_row(r.list, r.system, si(r.rmax_flops, "FLOP/s"), si(power, "W"))
     console.print(top)
-    console.print("[dim]Sources: `brainflops machines --json` lists the source of every figure.[/dim]")
+    console.print(
+        "[dim]Sources: `brainflops machines --json` lists the source of every figure.[/dim]"
+    )

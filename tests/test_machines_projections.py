@@ -1,0 +1,233 @@
+"""Machines data, the trend fits, projections (incl. 'never') and comparisons."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from brainflops.analysis.compare import compare_machine, pick_machines
+from brainflops.analysis.projections import (
+    DEFAULT_PROJECTIONS,
+    landauer_flops_per_joule,
+    parity_years,
+    resolve,
+    trend_fit,
+)
+from brainflops.engine import estimate
+from brainflops.model.data import bundled_machines, top500_aggregate, top500_number1
+from brainflops.model.load import load_scenario
+from brainflops.model.machines import MACHINE_FIGURES, list_year
+from brainflops.model.projections import (
+    DoublingProjection,
+    FabricationLimitProjection,
+    PowerCapProjection,
+)
+from tests.conftest import assert_input_error, invoke
+
+
+def test_package_data_validates_and_every_figure_has_a_source() -> None:
+    history = top500_number1()
+    assert [r.list for r in history][:2] == ["1993-06", "1993-11"]
+    assert history[-1].list == "2026-06" and len(history) == 67  # two lists a year, 1993-2026
+    assert all(r.source for r in history)
+    assert all(r.source for r in top500_aggregate() if r.sum_rmax_flops)
+    for machine in bundled_machines().machines:
+        for figure in MACHINE_FIGURES:
+            if getattr(machine, figure) is not None:
+                assert machine.sources[figure], (machine.name, figure)
+    assert all(g.source for g in bundled_machines().green500)
+
+
+def test_list_dates_as_years() -> None:
+    assert list_year("2013-06") == 2013.46
+    assert list_year("2025-11") == 2025.87
+
+
+def test_trend_fits() -> None:
+    assert trend_fit("2013-06", None).doubling_years == pytest.approx(1.9, abs=0.1)
+    assert trend_fit("1993-06", "2013-06").doubling_years == pytest.approx(1.1, abs=0.1)
+    low, high = trend_fit("2013-06", None).doubling_interval()
+    assert low < 1.87 < high
+
+
+def test_trend_fit_by_hand_on_two_lists() -> None:
+    # three points on an exact doubling every year: slope 1, doubling 1 year, no error
+    from brainflops.analysis.projections import fit_log2
+
+    fit = fit_log2([2000, 2001, 2002], [1e15, 2e15, 4e15])
+    assert fit.doubling_years == pytest.approx(1.0)
+    assert fit.slope_se == pytest.approx(0.0, abs=1e-9)
+
+
+def _years(spec: Any, compute: float | np.ndarray) -> Any:
+    return parity_years(resolve("p", spec, bundled_machines().green500), compute)
+
+
+def test_doubling_reproduces_dettmers() -> None:
+    # 2015.57 + d × log2(1.075e21 / 0.58e15) = 2015.57 + d × 20.8217
+    for doubling, published in ((1, 2037), (1.8, 2053), (3, 2078)):
+        spec = DoublingProjection(
+            model="doubling", base_flops=0.58e15, base_date=2015.57, doubling_years=doubling
+        )
+        by_hand = 2015.57 + doubling * math.log2(1.075e21 / 0.58e15)
+        year = _years(spec, 1.075e21).year_median
+        assert year == pytest.approx(by_hand)
+        assert abs(year - published) <= 1
+
+
+def test_fabrication_limit_by_hand() -> None:
+    trend = trend_fit("2013-06", None)
+    spec = FabricationLimitProjection(
+        model="fabrication_limit", scaling_ends=2030.0, after_doubling_years=4.0
+    )
+    target = 2 ** (trend.log2_at(2030.0) + 5)  # five doublings past the trend at 2030
+    assert _years(spec, target).year_median == pytest.approx(2030 + 5 * 4)
+    early = 2 ** trend.log2_at(2028.0)  # reached before scaling ends: the trend's own year
+    assert _years(spec, early).year_median == pytest.approx(2028.0)
+
+
+def test_power_cap_never_above_the_cap() -> None:
+    result = _years(DEFAULT_PROJECTIONS["power-cap-100mw"], 1e30)
+    # 1e8 W × 1 / (k_B × 300 K × ln 2) = 1e8 × 3.48e20 = 3.48e28 FLOP/s < 1e30: never
+    assert landauer_flops_per_joule(300, 1) * 1e8 == pytest.approx(3.48e28, rel=1e-3)
+    assert result.year_median is None and result.year_p5 is None
+    assert all(p == 0 for p in result.p_by.values())
+
+
+def test_power_cap_uses_the_later_of_trend_and_efficiency() -> None:
+    spec = PowerCapProjection(model="power_cap", power_budget_w=1e6, max_flops_per_joule=1e12)
+    # 1 MW × at most 1e12 FLOP/J = 1e18 FLOP/s: anything above is never reached
+    assert _years(spec, 2e18).year_median is None
+    below = _years(spec, 5e17).year_median
+    assert below is not None and below > _years(DEFAULT_PROJECTIONS["trend-2013"], 5e17).year_median
+
+
+def test_uncertain_years_and_p_by() -> None:
+    compute = np.array([1e18, 1e21, 1e30])
+    result = _years(DEFAULT_PROJECTIONS["power-cap-100mw"], compute)
+    assert result.p_by[2100] == pytest.approx(2 / 3)  # the 1e30 sample is never reached
+
+
+def test_ratios_by_hand() -> None:
+    est = estimate(load_scenario("dettmers-2015").scenario)
+    machines = {m.key(): m for m in bundled_machines().machines}
+    row = compare_machine(est, machines["lineshine"])
+    ratios = {r.key: r for r in row.ratios}
+    assert ratios["compute_hpl"].ratio.median == pytest.approx(1.075e21 / 2.198e18)  # 489.1
+    assert ratios["compute_hpl"].machines_needed == 490
+    assert ratios["compute_hpcg"].ratio.median == pytest.approx(1.075e21 / 22.0e15)  # 48,864
+    assert ratios["memory"].ratio.median == pytest.approx(4.3e13 / 1.26664e16)
+    # brain: 1.075e21 / 20 W = 5.375e19 FLOP/J; machine: 2.198e18 / 42.2e6 W = 5.21e10
+    assert ratios["energy"].ratio.median == pytest.approx(5.375e19 / (2.198e18 / 42.2e6))
+    assert row.bottleneck == "compute_hpcg"
+    assert "events" not in ratios  # LineShine has no sourced Graph500 figure
+
+
+def test_default_machines_are_the_newest_number_one_and_fugaku() -> None:
+    names = [m.name for m in pick_machines(bundled_machines(), ())]
+    assert names == ["LineShine", "Fugaku"]
+
+
+def test_compare_cli_json() -> None:
+    result = invoke("compare", "dettmers-2015", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [m["name"] for m in doc["machines"]] == ["LineShine", "Fugaku"]
+    projections = doc["projections"]
+    assert any("trend" in n for n in projections) and any("power" in n for n in projections)
+    assert set(projections["trend-2013"]) >= {"year_p5", "year_median", "year_p95", "p_by"}
+    assert set(projections["trend-2013"]["p_by"]) == {"2030", "2040", "2050", "2075", "2100"}
+    assert projections["dettmers-historical"]["year_median"] == pytest.approx(2053, abs=1)
+    assert doc["machines"][0]["bottleneck"] == "compute_hpcg"
+
+
+def test_compare_never_in_terminal_and_json(write: Any) -> None:
+    path = write(
+        "huge.yaml",
+        "brainflops: 1\nname: huge\ntitle: huge\nmethod: functional\n"
+        "functional: {reference_flops: 1e30}\n",
+    )
+    result = invoke("compare", str(path), "--json")
+    doc = json.loads(result.stdout)
+    assert doc["projections"]["power-cap-100mw"]["year_median"] is None
+    assert "never" in invoke("compare", str(path)).stdout
+
+
+def test_projection_options() -> None:
+    result = invoke(
+        "compare",
+        "dettmers-2015",
+        "--json",
+        "--projection",
+        "trend-2013",
+        "--projection",
+        "fast={model: doubling, base_flops: 1e21, base_date: 2030, doubling_years: 1}",
+    )
+    assert result.exit_code == 0, result.stderr
+    projections = json.loads(result.stdout)["projections"]
+    assert set(projections) == {"trend-2013", "fast"}
+    # 2030 + log2(1.075e21 / 1e21) = 2030.104
+    assert projections["fast"]["year_median"] == pytest.approx(2030.1, abs=0.01)
+    assert_input_error(
+        invoke("compare", "dettmers-2015", "--projection", "trend-2031"),
+        "unknown projection 'trend-2031'; did you mean 'trend-2013'?",
+    )
+    assert_input_error(
+        invoke("compare", "dettmers-2015", "--projection", "x={model: doubling}"),
+        "--projection x={model: doubling}: doubling.base_flops: Field required",
+    )
+    assert_input_error(
+        invoke("compare", "dettmers-2015", "--machine", "fugako"), "did you mean 'fugaku'?"
+    )
+
+
+def test_machines_cli() -> None:
+    doc = json.loads(invoke("machines", "--json").stdout)
+    assert doc["top500"][0] == {
+        **doc["top500"][0],
+        "list": "1993-06",
+        "rmax_flops": 5.97e10,
+    }
+    assert any(s["name"] == "Fugaku" and s["graph500_teps"] == 2.04068e17 for s in doc["systems"])
+    assert "LineShine" in invoke("machines").stdout
+
+
+def test_user_machines_file(write: Any) -> None:
+    path = write(
+        "mine.yaml",
+        "machines:\n  - name: Desk\n    list_date: '2025-06'\n    hpl_rmax_flops: 1e14\n"
+        "    sources: {hpl_rmax_flops: my own HPL run}\n",
+    )
+    doc = json.loads(
+        invoke(
+            "compare", "dettmers-2015", "--machines", str(path), "--machine", "desk", "--json"
+        ).stdout
+    )
+    assert doc["machines"][0]["metrics"]["compute_hpl"]["ratio"]["median"] == pytest.approx(1.075e7)
+
+
+def test_bad_machines_file(write: Any, tmp_path: Path) -> None:
+    path = write(
+        "bad.yaml",
+        "machines:\n  - name: Desk\n    list_date: '2025-06'\n    hpl_rmax_flops: 1e14\n"
+        "    sources: {}\n",
+    )
+    assert_input_error(
+        invoke("machines", "--machines", str(path)),
+        f"{path}:2:5: machines.0: every figure needs a source; none for hpl_rmax_flops",
+    )
+    typo = write(
+        "typo.yaml",
+        "machines:\n  - name: Desk\n    list_date: '2025-06'\n    hpl: 1\n    sources: {}\n",
+    )
+    assert_input_error(
+        invoke("machines", "--machines", str(typo)), f"{typo}:4:5: machines.0.hpl: unknown key"
+    )
+    assert_input_error(
+        invoke("machines", "--machines", str(tmp_path / "nope.yaml")), "no such file"
+    )
