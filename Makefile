@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/brainflops estimate dettmers-2015
 
-test: lint typecheck unit
+test: lint typecheck unit check-scenarios
 
 lint: $(STAMP)
 	$(BIN)/ruff check brainflops tests benchmarks
@@ -26,6 +26,9 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
+
+check-scenarios: $(STAMP)
+	$(BIN)/brainflops check scenarios/ > /dev/null
 
 schema: $(STAMP)
 	$(BIN)/brainflops schema > brainflops/data/scenario.schema.json

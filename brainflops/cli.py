@@ -220,6 +220,84 @@ def machines(machines: MachinesOpt = None, json: JsonOpt = False) -> None:
 
 
 @app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="The first scenario (file or bundled name).")],
+    b: Annotated[str, typer.Argument(help="The second scenario.")],
+    output: Annotated[
+        str, typer.Option("--output", help="The output whose attribution to show.")
+    ] = "compute_flops",
+    json: JsonOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+    set_: SetOpt = None,
+) -> None:
+    """What differs between two scenarios, and how much each difference moves each output.
+
+    --set applies to both scenarios.
+    """
+    with _errors():
+        from brainflops.analysis.diff import diff as run
+        from brainflops.engine import estimate
+        from brainflops.errors import InputError
+        from brainflops.model.scenario import OUTPUTS
+
+        if output not in OUTPUTS:
+            raise InputError.at(
+                "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
+            )
+        first, second = _load(a, set_), _load(b, set_)
+        result = run(
+            estimate(first.scenario, samples, seed, where=first.document.path),
+            estimate(second.scenario, samples, seed, where=second.document.path),
+        )
+        if json:
+            from brainflops.render.jsonout import diff_document
+
+            _write_json(diff_document(result))
+        else:
+            from brainflops.render.terminal import print_diff
+
+            print_diff(_console(), result, output)
+
+
+@app.command()
+def check(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Scenario files, bundled names or directories.")
+    ],
+    machines: MachinesOpt = None,
+    json: JsonOpt = False,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+) -> None:
+    """Verify that scenarios reproduce the figures their sources published (exit 1 if not)."""
+    with _errors():
+        from brainflops.analysis.check import check_estimate
+        from brainflops.engine import estimate
+        from brainflops.errors import CheckFailed
+        from brainflops.model.data import load_machines
+        from brainflops.model.load import expand_refs
+
+        systems = load_machines(machines)
+        results = []
+        for ref in expand_refs(scenarios):
+            loaded = _load(ref, None)
+            est = estimate(loaded.scenario, samples, seed, where=loaded.document.path)
+            results.extend(check_estimate(est, systems))
+        if json:
+            from brainflops.render.jsonout import check_document
+
+            _write_json(check_document(results, samples, seed))
+        else:
+            from brainflops.render.terminal import print_checks
+
+            print_checks(_console(), results, samples, seed)
+        failed = [r for r in results if not r.passed]
+        if failed:
+            raise CheckFailed(f"{len(failed)} of {len(results)} checks failed")
+
+
+@app.command()
 def validate(
     scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
 ) -> None:

@@ -293,3 +293,18 @@ def parse_projection_option(text: str) -> tuple[str, ProjectionSpec | None]:
         where = ".".join(str(s) for s in err["loc"])
         message = str(err["msg"]).removeprefix("Value error, ")
         raise InputError.at(origin, f"{where + ': ' if where else ''}{message}") from None
+
+
+def expand_refs(refs: Sequence[str]) -> list[str]:
+    """Directories stand for the `*.yaml` files in them (sorted); other refs pass through."""
+    out: list[str] = []
+    for ref in refs:
+        path = Path(ref)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.glob("*.yaml"))
+            if not found:
+                raise InputError.at(ref, "directory has no *.yaml scenario files")
+            out.extend(found)
+        else:
+            out.append(ref)
+    return out

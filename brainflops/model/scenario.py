@@ -182,18 +182,24 @@ class Limit(Frozen):
 
 
 class ExpectOutput(Frozen):
-    """What a source published for one output; `brainflops check` compares the median."""
+    """What a source published for one output; `brainflops check` compares the median.
+
+    `within: [low, high]` also requires the 90% interval to lie inside a published range.
+    """
 
     value: float = Field(gt=0)
     rel_tol: float | None = Field(default=None, gt=0)
     log10_tol: float | None = Field(default=None, gt=0)
-    p5: float | None = Field(default=None, gt=0)
-    p95: float | None = Field(default=None, gt=0)
+    within: list[Annotated[float, Field(gt=0)]] | None = Field(
+        default=None, min_length=2, max_length=2
+    )
 
     @model_validator(mode="after")
     def _one_tolerance(self) -> ExpectOutput:
         if (self.rel_tol is None) == (self.log10_tol is None):
             raise ValueError("give exactly one of rel_tol or log10_tol")
+        if self.within is not None and not self.within[0] < self.within[1]:
+            raise ValueError("within: needs [low, high] with low < high")
         return self
 
 

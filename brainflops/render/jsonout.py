@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from brainflops import __version__
+from brainflops.analysis.check import CheckResult
 from brainflops.analysis.compare import Comparison, MachineComparison
+from brainflops.analysis.diff import Diff
 from brainflops.analysis.projections import ParityYears
 from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
@@ -119,3 +121,47 @@ def machines_document(machines: MachinesFile, history: Sequence[Top500Number1]) 
         "green500": [g.model_dump() for g in machines.green500],
         "top500": [r.model_dump(exclude_none=True) for r in history],
     }
+
+
+def check_document(results: Sequence[CheckResult], samples: int, seed: int) -> dict[str, Any]:
+    """`brainflops check --json`."""
+    return {
+        "samples": samples,
+        "seed": seed,
+        "version": __version__,
+        "passed": all(r.passed for r in results),
+        "checks": [
+            {
+                "scenario": r.scenario,
+                "check": r.check,
+                "found": None if r.found is None else rounded(r.found),
+                "published": r.published,
+                "passed": r.passed,
+            }
+            for r in results
+        ],
+    }
+
+
+def diff_document(d: Diff) -> dict[str, Any]:
+    """`brainflops diff --json`."""
+    doc = header(f"{d.a} -> {d.b}", d.samples, d.seed)
+    doc.update(
+        a=d.a,
+        b=d.b,
+        parameters=[{"path": p.path, "a": p.a, "b": p.b} for p in d.parameters],
+        outputs={
+            name: {
+                "ratio": None
+                if o.ratio is None
+                else {k: rounded(v) for k, v in o.ratio.as_dict().items() if k != "mean"},
+                "point_ratio": None if o.point_ratio is None else rounded(o.point_ratio),
+                "attribution": [
+                    {"parameter": x.parameter, "factor": rounded(x.factor)} for x in o.attribution
+                ],
+                "method": o.method,
+            }
+            for name, o in d.outputs.items()
+        },
+    )
+    return doc

@@ -8,7 +8,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from brainflops.analysis.check import CheckResult
 from brainflops.analysis.compare import Comparison
+from brainflops.analysis.diff import Diff
 from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.machines import MachinesFile, Top500Number1
@@ -194,3 +196,92 @@ def print_machines(
     console.print(
         "[dim]Sources: `brainflops machines --json` lists the source of every figure.[/dim]"
     )
+
+
+def print_checks(console: Console, results: Sequence[CheckResult], samples: int, seed: int) -> None:
+    table = Table(title="Published figures", title_justify="left")
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("found", justify="right")
+    table.add_column("published", justify="right")
+    table.add_column("", no_wrap=True)
+    for r in results:
+        found = "–" if r.found is None else f"{r.found:.4g}"
+        mark = "[green]pass[/green]" if r.passed else "[bold red]FAIL[/bold red]"
+        table.add_row(r.scenario, r.check, found, r.published, mark)
+    console.print(table)
+    failed = sum(not r.passed for r in results)
+    console.print(f"{len(results) - failed} passed, {failed} failed")
+    _footer(console, samples, seed)
+
+
+def _value_text(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _leaf_rows(d: Diff) -> list[tuple[str, object, object]]:
+    """Whole blocks that differ (a population added, a cost model changed) as one row per leaf."""
+    rows: list[tuple[str, object, object]] = []
+
+    def walk(path: str, a: object, b: object) -> None:
+        if isinstance(a, dict) or isinstance(b, dict):
+            da = a if isinstance(a, dict) else {}
+            db = b if isinstance(b, dict) else {}
+            for key in list(da) + [k for k in db if k not in da]:
+                walk(f"{path}.{key}", da.get(key), db.get(key))
+        elif a != b or path.endswith(".model"):
+            rows.append((path, a, b))
+
+    for p in d.parameters:
+        walk(p.path, p.a, p.b)
+    return rows
+
+
+def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None:
+    console.print(f"[bold]{d.a}[/bold] → [bold]{d.b}[/bold]")
+    params = Table(title="Parameters that differ", title_justify="left")
+    params.add_column("parameter", no_wrap=True)
+    params.add_column(d.a, overflow="fold")
+    params.add_column(d.b, overflow="fold")
+    rows = _leaf_rows(d)
+    for path, a, b in rows:
+        params.add_row(path, _value_text(a), _value_text(b))
+    console.print(params)
+    if any("/" in path for path, _, _ in rows):
+        console.print(
+            "[dim]populations.a/b: population a of the first scenario set against b of the"
+            " second.[/dim]"
+        )
+    ratios = Table(title=f"Outputs: {d.b} ÷ {d.a} (common random numbers)", title_justify="left")
+    ratios.add_column("output")
+    ratios.add_column("median ratio", justify="right")
+    ratios.add_column("90% interval", justify="right")
+    for name, o in d.outputs.items():
+        if o.ratio is None:
+            ratios.add_row(LABELS[name], "unknown", "")
+            continue
+        point = o.ratio.p5 == o.ratio.p95
+        span = "" if point else f"{ratio_text(o.ratio.p5)} – {ratio_text(o.ratio.p95)}"
+        ratios.add_row(LABELS[name], ratio_text(o.ratio.median), span)
+    console.print(ratios)
+    chosen = d.outputs[output]
+    if chosen.attribution:
+        table = Table(
+            title=f"What moves {LABELS[output]} ({chosen.method}; product = "
+            f"{ratio_text(chosen.point_ratio or 0)} at the medians)",
+            title_justify="left",
+        )
+        table.add_column("parameter", no_wrap=True)
+        table.add_column("factor", justify="right")
+        for x in chosen.attribution:
+            table.add_row(x.parameter, ratio_text(x.factor))
+        console.print(table)
+    elif chosen.point_ratio is not None:
+        console.print(f"Attribution of {LABELS[output]}: {chosen.method}")
+    _footer(console, d.samples, d.seed)

@@ -1,0 +1,316 @@
+"""`brainflops diff A B`: which assumptions differ, and how much each one moves each output.
+
+Ratios B/A use common random numbers: both scenarios are drawn with the same seed, and a
+quantity at the same path draws the same numbers in both, so shared uncertainty cancels.
+Attribution: multiplicative Shapley values on the point (median) evaluation. Each differing
+parameter is a player; f(S) is scenario A with the parameters in S switched to B's values.
+The factors multiply to f(all)/f(none), the point ratio. Exact for up to 12 players, sampled
+permutations beyond.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from brainflops.engine.evaluate import Estimate, Stats, mc_stats
+from brainflops.engine.point import point_outputs
+from brainflops.model.scenario import OUTPUTS, Scenario
+
+EXACT_PLAYERS = 12
+SAMPLED_PERMUTATIONS = 2000
+NOT_COMPARED = ("brainflops", "name", "title", "description", "source", "extends", "expect")
+NOT_PLAYERS = ("projections",)
+"""Projections differ between scenarios but do not change any output."""
+
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParameterDiff:
+    path: str
+    a: Any
+    b: Any
+
+
+@dataclass(frozen=True)
+class Attribution:
+    parameter: str
+    factor: float
+
+
+@dataclass(frozen=True)
+class OutputDiff:
+    output: str
+    ratio: Stats | None
+    """B ÷ A over common random numbers; None when either side is unknown."""
+    point_ratio: float | None
+    attribution: tuple[Attribution, ...]
+    method: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    a: str
+    b: str
+    samples: int
+    seed: int
+    parameters: tuple[ParameterDiff, ...]
+    outputs: dict[str, OutputDiff]
+
+
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, dict) or {"low", "high"} <= set(value)
+
+
+def _players(a: Any, b: Any, where: Path_ = ()) -> list[Path_]:
+    """The smallest paths at which A and B differ and can be swapped independently."""
+    if a == b:
+        return []
+    if _is_leaf(a) or _is_leaf(b) or not isinstance(a, dict) or not isinstance(b, dict):
+        return [where]
+    if "model" in a and a.get("model") != b.get("model"):
+        return [where]  # a different cost or projection model: swap it whole
+    out: list[Path_] = []
+    for key in sorted(set(a) | set(b)):
+        if key not in a or key not in b:
+            out.append((*where, key))
+        else:
+            out.extend(_players(a[key], b[key], (*where, key)))
+    return out
+
+
+_NEEDS_RATE_AND_SYNAPSES = ("synapses_per_neuron", "firing_rate_hz")
+
+
+def _population_players(a: dict[str, Any], b: dict[str, Any]) -> list[Path_]:
+    """Like `_players`, with the swaps kept valid.
+
+    A population whose cost model changes swaps its cost whole, and the whole population
+    when the other cost model lacks inputs the new one needs; different methods are one
+    player that swaps everything.
+    """
+    out: list[Path_] = []
+    for found in _players(a, b):
+        path = found
+        if path[0] == "method":
+            return [("method",)]
+        if len(path) >= 3 and path[0] == "populations" and path[2] == "cost":
+            pa, pb = _get(a, path[:2]), _get(b, path[:2])
+            incomplete = any(
+                (pa or {}).get(f) is None or (pb or {}).get(f) is None
+                for f in _NEEDS_RATE_AND_SYNAPSES
+            )
+            path = path[:2] if incomplete else path[:3]
+        if path[:2] in out or path in out:
+            continue
+        out = [p for p in out if p[: len(path)] != path]  # a wider swap replaces narrower ones
+        out.append(path)
+    return out
+
+
+def _align(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """B with its unmatched populations renamed to A's unmatched ones, largest with largest.
+
+    So that `diff dettmers-2015 carlsmith-2020` compares Purkinje cells with Carlsmith's
+    neurons parameter by parameter, instead of removing one brain and adding another.
+    """
+    pa, pb = a.get("populations") or {}, b.get("populations") or {}
+    only_a = [k for k in pa if k not in pb]
+    only_b = [k for k in pb if k not in pa]
+    if not only_a or not only_b:
+        return b, {}
+
+    def size(pop: dict[str, Any]) -> float:
+        data = {"brainflops": 1, "name": "x", "title": "x", "populations": {"p": pop}}
+        try:
+            return point_outputs(Scenario.model_validate(data)).get("compute_flops") or 0.0
+        except ValidationError:
+            return 0.0
+
+    only_a.sort(key=lambda k: -size(pa[k]))
+    only_b.sort(key=lambda k: -size(pb[k]))
+    renamed = dict(zip(only_b, only_a, strict=False))
+    aligned = {renamed.get(k, k): v for k, v in pb.items()}
+    return {**b, "populations": aligned}, {v: f"{v}/{k}" for k, v in renamed.items()}
+
+
+def _get(data: dict[str, Any], path: Path_) -> Any:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _set(data: dict[str, Any], path: Path_, value: Any) -> None:
+    node = data
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+def _dump(s: Scenario) -> dict[str, Any]:
+    data = s.model_dump(mode="python", by_alias=True, exclude_none=True)
+    return {k: v for k, v in data.items() if k not in NOT_COMPARED}
+
+
+def _hybrid(
+    a: Scenario, b_data: dict[str, Any], a_data: dict[str, Any], swap: Sequence[Path_]
+) -> Scenario | None:
+    if swap == [("method",)] or tuple(swap) == (("method",),):
+        data = {**a_data, **{k: v for k, v in b_data.items() if k not in NOT_PLAYERS}}
+        for key in set(a_data) - set(b_data) - set(NOT_PLAYERS):
+            data.pop(key, None)
+    else:
+        data = _deepcopy(a_data)
+        for path in swap:
+            _set(data, path, _deepcopy(_get(b_data, path)))
+    data.update(brainflops=1, name=a.name, title=a.title)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _deepcopy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deepcopy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deepcopy(v) for v in value]
+    return value
+
+
+def shapley_factors(
+    players: Sequence[str],
+    value: Callable[[frozenset[str]], float | None],
+    *,
+    exact_limit: int = EXACT_PLAYERS,
+    permutations: int = SAMPLED_PERMUTATIONS,
+    seed: int = 0,
+) -> tuple[dict[str, float] | None, str]:
+    """Multiplicative Shapley values: exp of the Shapley values of ln f.
+
+    Returns None when some coalition has no positive value (ln is undefined there).
+    """
+    n = len(players)
+    cache: dict[frozenset[str], float | None] = {}
+
+    def ln(coalition: frozenset[str]) -> float | None:
+        if coalition not in cache:
+            v = value(coalition)
+            cache[coalition] = math.log(v) if v is not None and v > 0 else None
+        return cache[coalition]
+
+    phi = dict.fromkeys(players, 0.0)
+    if n <= exact_limit:
+        weights = [
+            math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)
+        ]
+        for player in players:
+            others = [p for p in players if p != player]
+            for k in range(n):
+                for subset in itertools.combinations(others, k):
+                    without = frozenset(subset)
+                    lo, hi = ln(without), ln(without | {player})
+                    if lo is None or hi is None:
+                        return None, "undefined (an output is zero or unknown in a mix)"
+                    phi[player] += weights[k] * (hi - lo)
+        method = "exact Shapley"
+    else:
+        rng = random.Random(seed)  # noqa: S311 (sampling, not cryptography)
+        order = list(players)
+        for _ in range(permutations):
+            rng.shuffle(order)
+            coalition: frozenset[str] = frozenset()
+            before = ln(coalition)
+            for player in order:
+                after_coalition = coalition | {player}
+                after = ln(after_coalition)
+                if before is None or after is None:
+                    return None, "undefined (an output is zero or unknown in a mix)"
+                phi[player] += (after - before) / permutations
+                coalition, before = after_coalition, after
+        method = f"sampled Shapley ({permutations} permutations)"
+    return {p: math.exp(v) for p, v in phi.items()}, method
+
+
+def _ratio(a: Estimate, b: Estimate, output: str) -> Stats | None:
+    da, db = a.draws.get(output), b.draws.get(output)
+    if da is None or db is None:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.asarray(db, dtype=np.float64) / np.asarray(da, dtype=np.float64)
+    if ratio.ndim == 0:
+        r = float(ratio)
+        return Stats(r, r, r, r, exact=True) if math.isfinite(r) else None
+    ratio = ratio[np.isfinite(ratio)]
+    return mc_stats(ratio) if ratio.size else None
+
+
+def _describe(value: Any) -> Any:
+    """Ranges as the "a to b" text users write; everything else as it is."""
+    if isinstance(value, dict) and {"low", "high"} <= set(value):
+        dist = "" if value.get("dist", "lognormal") == "lognormal" else f" {value['dist']}"
+        ci = "" if value.get("ci", 90) == 90 else f" ({value['ci']:g}% CI)"
+        return f"{value['low']:g} to {value['high']:g}{dist}{ci}"
+    if isinstance(value, dict):
+        return {k: _describe(v) for k, v in value.items()}
+    return value
+
+
+def diff(a: Estimate, b: Estimate) -> Diff:
+    """Parameters, ratios and attribution of B against A (both estimated with one seed)."""
+    a_data, raw_b = _dump(a.scenario), _dump(b.scenario)
+    b_data, labels = _align(a_data, raw_b)
+
+    def label(path: Path_) -> str:
+        if len(path) >= 2 and path[0] == "populations" and path[1] in labels:
+            path = (path[0], labels[path[1]], *path[2:])
+        return ".".join(path)
+
+    parameters = tuple(
+        ParameterDiff(label(p), _describe(_get(a_data, p)), _describe(_get(b_data, p)))
+        for p in _players(a_data, b_data)
+    )
+    swappable = [p for p in _population_players(a_data, b_data) if p[0] not in NOT_PLAYERS]
+    names = [label(p) for p in swappable]
+    by_name = dict(zip(names, swappable, strict=True))
+    points: dict[frozenset[str], dict[str, float | None]] = {}
+
+    def outputs_of(coalition: frozenset[str]) -> dict[str, float | None]:
+        if coalition not in points:
+            mix = _hybrid(a.scenario, b_data, a_data, [by_name[n] for n in sorted(coalition)])
+            points[coalition] = dict.fromkeys(OUTPUTS) if mix is None else point_outputs(mix)
+        return points[coalition]
+
+    result: dict[str, OutputDiff] = {}
+    for output in OUTPUTS:
+        lo, hi = outputs_of(frozenset()).get(output), outputs_of(frozenset(names)).get(output)
+        point_ratio = hi / lo if lo and hi is not None and lo > 0 else None
+        factors, method = (None, "none")
+        if point_ratio is not None and names:
+
+            def value(coalition: frozenset[str], name: str = output) -> float | None:
+                return outputs_of(coalition).get(name)
+
+            factors, method = shapley_factors(names, value, seed=a.seed)
+        attribution = tuple(
+            sorted(
+                (Attribution(k, v) for k, v in (factors or {}).items()),
+                key=lambda x: (-abs(math.log(x.factor)), x.parameter),
+            )
+        )
+        result[output] = OutputDiff(output, _ratio(a, b, output), point_ratio, attribution, method)
+    return Diff(a.scenario.name, b.scenario.name, a.samples, a.seed, parameters, result)

@@ -1,0 +1,16 @@
+"""Point evaluation: every output with each quantity at its median (for attribution)."""
+
+from __future__ import annotations
+
+from brainflops.engine.evaluate import evaluate
+from brainflops.engine.expr import build
+from brainflops.model.quantity import point
+from brainflops.model.scenario import Scenario
+
+
+def point_outputs(scenario: Scenario) -> dict[str, float | None]:
+    model = build(scenario)
+    values = {k: point(q) for k, q in model.quantities.items()}
+    return {
+        name: None if e is None else float(evaluate(e, values)) for name, e in model.outputs.items()
+    }

@@ -1,0 +1,261 @@
+"""extends, --set, the bundled library, check and diff."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brainflops.analysis.diff import diff, shapley_factors
+from brainflops.engine import estimate
+from brainflops.errors import InputError
+from brainflops.model.load import bundled_names, load_scenario
+from tests.conftest import ROOT, assert_input_error, invoke
+
+BASE = """brainflops: 1
+name: base
+title: base
+description: the parent
+populations:
+  cortex:
+    neurons: 1e10
+    synapses_per_neuron: 1000
+    firing_rate_hz: 1
+    cost: {model: convolution, kernel: [3, 4, 5], time_steps: 5}
+factors:
+  neural_backprop: 2
+memory:
+  bytes_per_synapse: 4
+expect:
+  compute_flops: {value: 1, rel_tol: 0.1}
+"""
+
+
+def test_extends_deep_merges_and_replaces_lists(write: Any) -> None:
+    write("base.yaml", BASE)
+    child = write(
+        "child.yaml",
+        "brainflops: 1\nname: child\ntitle: child\nextends: base.yaml\n"
+        "populations:\n  cortex:\n    firing_rate_hz: 2\n    cost: {kernel: [10]}\n",
+    )
+    s = load_scenario(str(child)).scenario
+    cortex = s.populations["cortex"]
+    assert cortex.firing_rate_hz == 2  # the child wins
+    assert cortex.neurons == 1e10  # the rest of the mapping is inherited
+    assert cortex.cost.model == "convolution" and cortex.cost.kernel == [10]  # lists replace
+    assert s.factors.neural_backprop == 2 and s.memory.bytes_per_synapse == 4
+    assert s.description == "the parent"  # description is inherited
+    assert s.expect.compute_flops is None  # expect is never inherited
+    assert (s.name, s.title) == ("child", "child")
+
+
+def test_name_and_title_are_not_inherited(write: Any) -> None:
+    write("base.yaml", BASE)
+    child = write("child.yaml", "brainflops: 1\nextends: base.yaml\n")
+    result = invoke("validate", str(child))
+    assert_input_error(result, f"{child}:1:1: missing required key 'name'")
+    assert "missing required key 'title'" in result.stderr
+
+
+def test_errors_in_a_parent_point_at_the_parent(write: Any) -> None:
+    parent = write("base.yaml", BASE.replace("firing_rate_hz: 1", "firing_rate_hz: -1"))
+    child = write("child.yaml", "brainflops: 1\nname: c\ntitle: c\nextends: base.yaml\n")
+    assert_input_error(invoke("validate", str(child)), f"{parent}:9:21: populations.cortex")
+
+
+def test_extends_cycle_names_the_chain(write: Any, tmp_path: Path) -> None:
+    write("a.yaml", "brainflops: 1\nname: a\ntitle: a\nextends: b.yaml\n")
+    write("b.yaml", "brainflops: 1\nname: b\ntitle: b\nextends: a.yaml\n")
+    result = invoke("validate", str(tmp_path / "a.yaml"))
+    assert_input_error(result, "extends cycle: ")
+    assert f"{tmp_path}/a.yaml → {tmp_path}/b.yaml → {tmp_path}/a.yaml" in result.stderr
+
+
+def test_extends_missing_parent(write: Any) -> None:
+    child = write("c.yaml", "brainflops: 1\nname: c\ntitle: c\nextends: nowhere.yaml\n")
+    assert_input_error(invoke("validate", str(child)), f"{child}:4:10: extends: parent")
+    child = write("d.yaml", "brainflops: 1\nname: d\ntitle: d\nextends: dettmers-2016\n")
+    assert_input_error(invoke("validate", str(child)), "did you mean dettmers-2015")
+
+
+def test_extends_depth_limit(write: Any) -> None:
+    write("s0.yaml", BASE)
+    for i in range(1, 12):
+        write(f"s{i}.yaml", f"brainflops: 1\nname: s{i}\ntitle: t\nextends: s{i - 1}.yaml\n")
+    ok = write("ok.yaml", "brainflops: 1\nname: ok\ntitle: t\nextends: s8.yaml\n")
+    assert invoke("validate", str(ok)).exit_code == 0  # 10 files in the chain
+    deep = write("deep.yaml", "brainflops: 1\nname: deep\ntitle: t\nextends: s11.yaml\n")
+    assert_input_error(invoke("validate", str(deep)), "extends chain deeper than 10: ")
+
+
+def test_extends_a_directory_is_an_input_error(write: Any, tmp_path: Path) -> None:
+    (tmp_path / "dir.yaml").mkdir()
+    child = write("c.yaml", "brainflops: 1\nname: c\ntitle: c\nextends: dir.yaml\n")
+    assert_input_error(invoke("validate", str(child)), "extends: parent")
+
+
+def test_set_overrides_after_extends() -> None:
+    s = load_scenario(
+        "dettmers-2015-text",
+        ["factors.neural_backprop=1 to 2", "populations.purkinje.firing_rate_hz=1"],
+    ).scenario
+    assert s.factors.neural_backprop.low == 1  # type: ignore[union-attr]
+    assert s.populations["purkinje"].firing_rate_hz == 1
+    assert s.populations["granule"].cost.kernel == [3, 4, 5]  # type: ignore[union-attr]
+
+
+def test_set_on_the_cli_changes_the_numbers() -> None:
+    result = invoke(
+        "estimate", "dettmers-2015", "--json", "--set", "populations.purkinje.firing_rate_hz=1"
+    )
+    # purkinje at 1 Hz: 1e21 / 200 = 5e18; granule unchanged 7.5e19 → 8e19
+    assert json.loads(result.stdout)["compute_flops"]["median"] == pytest.approx(8e19)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        (
+            "populations.purkinj.neurons=1",
+            "populations.purkinj: no such entry; did you mean 'purkinje'?",
+        ),
+        (
+            "factors.neural_backprp=2",
+            "factors.neural_backprp: unknown key; did you mean 'neural_backprop'?",
+        ),
+        ("factors.neural_backprop", "expected key.path=value"),
+        ("populations.purkinje.neurons=-1", "populations.purkinje.neurons: must be > 0"),
+        (
+            "populations.purkinje.neurons.x=1",
+            "populations.purkinje.neurons is a value, not a mapping",
+        ),
+        ("name=[unclosed", "YAML error"),
+    ],
+)
+def test_set_errors(assignment: str, message: str) -> None:
+    result = invoke("estimate", "dettmers-2015", "--set", assignment)
+    assert_input_error(result, message)
+    assert f"--set {assignment}" in result.stderr
+
+
+def test_every_bundled_scenario_is_listed_and_sourced() -> None:
+    names = bundled_names()
+    expected = {
+        "dettmers-2015", "dettmers-2015-text", "dettmers-2015-backprop", "moravec-1998",
+        "kurzweil-1999", "kurzweil-2005", "merkle-1989", "carlsmith-2020",
+        "carlsmith-2020-limit", "aiimpacts-2015-teps", "sobe-2025-event",
+        "sobe-2025-timestep", "sandberg-2013",
+        *(f"wbe-2008-level{i}" for i in range(3, 11)),
+    }  # fmt: skip
+    assert expected <= set(names)
+    listed = {row["name"] for row in json.loads(invoke("list", "--json").stdout)["scenarios"]}
+    assert expected <= listed
+    for name in names:
+        s = load_scenario(name).scenario
+        assert s.name == name
+        assert s.source is not None and s.source.url and s.source.year, name
+        assert s.description.strip(), name
+        assert s.expect.model_dump(exclude_none=True, exclude_defaults=True), name
+
+
+def test_check_passes_on_the_bundled_library() -> None:
+    result = invoke("check", str(ROOT / "scenarios"), "--json")
+    assert result.exit_code == 0, result.stdout
+    doc = json.loads(result.stdout)
+    assert doc["passed"] and len(doc["checks"]) >= 30
+
+
+def test_check_fails_on_a_wrong_expect(write: Any) -> None:
+    path = write(
+        "wrong.yaml",
+        "brainflops: 1\nname: wrong\ntitle: wrong\nextends: dettmers-2015\n"
+        "expect:\n  compute_flops: {value: 1e20, rel_tol: 0.01}\n"
+        "  projections: {dettmers-moore: {year: 2030}, nope: {year: 2040}}\n",
+    )
+    result = invoke("check", str(path))
+    assert result.exit_code == 1
+    assert "FAIL" in result.stdout and "3 checks failed" in result.stderr
+    assert "no projection named 'nope'" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_check_on_bad_input_exits_2(tmp_path: Path) -> None:
+    assert_input_error(invoke("check", str(tmp_path)), "directory has no *.yaml scenario files")
+
+
+def test_shapley_two_parameters_by_hand() -> None:
+    # f(∅) = 2, f({x}) = 8, f({y}) = 6, f({x, y}) = 48: total ratio 24
+    f = {frozenset(): 2.0, frozenset("x"): 8.0, frozenset("y"): 6.0, frozenset("xy"): 48.0}
+    factors, method = shapley_factors(["x", "y"], f.__getitem__)
+    assert factors is not None and method == "exact Shapley"
+    # ln φx = ½ (ln 8/2 + ln 48/6) = ½ (ln 4 + ln 8) → φx = √32; φy = √(3 · 6) = √18
+    assert factors["x"] == pytest.approx(math.sqrt(32))
+    assert factors["y"] == pytest.approx(math.sqrt(18))
+    assert factors["x"] * factors["y"] == pytest.approx(24)
+
+
+def test_sampled_shapley_beyond_the_exact_limit() -> None:
+    players = [f"p{i}" for i in range(14)]
+
+    def f(coalition: frozenset[str]) -> float:  # independent factors of 2 each
+        return 2.0 ** len(coalition)
+
+    factors, method = shapley_factors(players, f, permutations=50)
+    assert factors is not None and method.startswith("sampled")
+    assert all(v == pytest.approx(2.0) for v in factors.values())
+
+
+def test_diff_attribution_multiplies_to_the_ratio() -> None:
+    a = estimate(load_scenario("dettmers-2015").scenario)
+    b = estimate(
+        load_scenario(
+            "dettmers-2015",
+            ["populations.purkinje.firing_rate_hz=1", "factors.neural_backprop=2"],
+        ).scenario
+    )
+    d = diff(a, b)
+    compute = d.outputs["compute_flops"]
+    # B = (1e21/200 + 7.5e19) × 2 = 1.6e20; ratio 1.6e20 / 1.075e21 = 0.14884
+    assert compute.point_ratio == pytest.approx(1.6e20 / 1.075e21)
+    factors = {x.parameter: x.factor for x in compute.attribution}
+    assert math.prod(factors.values()) == pytest.approx(compute.point_ratio)
+    assert factors["factors.neural_backprop"] == pytest.approx(2.0)  # multiplies every term
+    assert compute.attribution[0].parameter == "populations.purkinje.firing_rate_hz"
+
+
+def test_diff_across_population_sets() -> None:
+    result = invoke("diff", "dettmers-2015", "carlsmith-2020", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    paths = [p["path"] for p in doc["parameters"]]
+    assert "populations.granule" in paths  # missing in carlsmith-2020: counts as zero
+    assert "populations.purkinje/all.firing_rate_hz" in paths
+    compute = doc["outputs"]["compute_flops"]
+    assert compute["ratio"]["median"] < 1e-4
+    factors = [x["factor"] for x in compute["attribution"]]
+    assert math.prod(factors) == pytest.approx(compute["point_ratio"], rel=1e-4)
+    biggest = compute["attribution"][0]["parameter"]
+    assert biggest == "populations.purkinje/all.cost"  # the convolution kernel vs 1-100 FLOP
+    assert doc["outputs"]["memory_bytes"]["ratio"] is None  # carlsmith-2020 gives no memory
+    text = invoke("diff", "dettmers-2015", "carlsmith-2020").stdout
+    assert "What moves compute" in text and "firing_rate_hz" in text
+
+
+def test_diff_with_different_methods() -> None:
+    result = invoke("diff", "moravec-1998", "dettmers-2015", "--json")
+    doc = json.loads(result.stdout)
+    compute = doc["outputs"]["compute_flops"]
+    assert compute["ratio"]["median"] == pytest.approx(1.075e21 / 1e14, rel=1e-4)
+    assert [x["parameter"] for x in compute["attribution"]] == ["method"]
+
+
+def test_diff_unknown_scenario() -> None:
+    assert_input_error(invoke("diff", "dettmers-2015", "nope-2020"), "nope-2020: unknown scenario")
+
+
+def test_load_errors_are_typed() -> None:
+    with pytest.raises(InputError):
+        load_scenario("dettmers-2015", ["=1"])
