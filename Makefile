@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/brainflops estimate dettmers-2015
+	$(BIN)/brainflops compare dettmers-2015
+	$(BIN)/brainflops report scenarios/ -o demo-report
+	@echo "The report for every bundled scenario is in demo-report/index.md"
 
-test: lint typecheck unit check-scenarios
+test: lint typecheck unit check-scenarios check-report
 
 lint: $(STAMP)
 	$(BIN)/ruff check brainflops tests benchmarks
@@ -30,8 +33,14 @@ unit: $(STAMP)
 check-scenarios: $(STAMP)
 	$(BIN)/brainflops check scenarios/ > /dev/null
 
+check-report: $(STAMP)
+	$(BIN)/brainflops report scenarios/ -o docs/report --check
+
+report: $(STAMP)
+	$(BIN)/brainflops report scenarios/ -o docs/report
+
 schema: $(STAMP)
 	$(BIN)/brainflops schema > brainflops/data/scenario.schema.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-report

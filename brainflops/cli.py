@@ -298,6 +298,48 @@ def check(
 
 
 @app.command()
+def report(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Scenario files, bundled names or directories.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The report folder.")],
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Compare with the folder instead of writing; exit 1 if stale."
+        ),
+    ] = False,
+    machines: MachinesOpt = None,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+) -> None:
+    """Write a deterministic report (index.md, data.json, SVG figures) that CI can check."""
+    with _errors():
+        from brainflops.errors import CheckFailed
+        from brainflops.model.data import load_machines
+        from brainflops.model.load import expand_refs
+        from brainflops.render.report import analyse, render, stale_files, write_report
+
+        systems = load_machines(machines)
+        files = render(
+            analyse(expand_refs(scenarios), systems, samples, seed), systems, samples, seed
+        )
+        if check_only:
+            stale = stale_files(files, out)
+            if stale:
+                for line in stale:
+                    sys.stdout.write(f"{line}\n")
+                raise CheckFailed(
+                    f"{out}: the report is stale; regenerate it with: "
+                    f"brainflops report {' '.join(scenarios)} -o {out}"
+                )
+            sys.stdout.write(f"{out}: the report is up to date ({len(files)} files)\n")
+            return
+        write_report(files, out)
+        sys.stdout.write(f"wrote {len(files)} files to {out}/ (open {out}/index.md)\n")
+
+
+@app.command()
 def validate(
     scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
 ) -> None:

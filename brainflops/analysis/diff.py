@@ -314,3 +314,18 @@ def diff(a: Estimate, b: Estimate) -> Diff:
         )
         result[output] = OutputDiff(output, _ratio(a, b, output), point_ratio, attribution, method)
     return Diff(a.scenario.name, b.scenario.name, a.samples, a.seed, parameters, result)
+
+
+def parameters(scenario: Scenario) -> list[tuple[str, Any]]:
+    """Every resolved parameter of a scenario as (dotted path, value); ranges as "a to b"."""
+    rows: list[tuple[str, Any]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict) and not {"low", "high"} <= set(node):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else key)
+        else:
+            rows.append((path, _describe(node)))
+
+    walk({k: v for k, v in _dump(scenario).items() if k not in NOT_PLAYERS}, "")
+    return rows

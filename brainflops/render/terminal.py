@@ -15,7 +15,7 @@ from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS, Scenario
-from brainflops.render.units import LABELS, UNITS, si
+from brainflops.render.units import LABELS, UNITS, plain, ratio, si
 from brainflops.render.units import year as year_text
 
 
@@ -88,14 +88,6 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 20) ->
     _footer(console, result.samples, result.seed)
 
 
-def ratio_text(value: float) -> str:
-    """Compact ratios: 489×, 0.0525×, 4.89e4×."""
-    if 1e-3 <= value < 1e4:
-        return f"{value:.3g}×"
-    mantissa, exponent = f"{value:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}×"
-
-
 def print_comparison(console: Console, c: Comparison) -> None:
     s = c.estimate.scenario
     compute = c.estimate.stats["compute_flops"]
@@ -118,9 +110,9 @@ def print_comparison(console: Console, c: Comparison) -> None:
             unit = _MACHINE_UNITS.get(r.key, "")
             needed = "" if r.key == "energy" else f"{r.machines_needed:,.0f}"
             name = f"[bold]{r.label}[/bold]" if r.key == m.bottleneck else r.label
-            cells = [name, si(r.machine_value, unit), ratio_text(r.ratio.median)]
+            cells = [name, si(r.machine_value, unit), ratio(r.ratio.median)]
             if uncertain:
-                cells.append(f"{ratio_text(r.ratio.p5)} – {ratio_text(r.ratio.p95)}")
+                cells.append(f"{ratio(r.ratio.p5)} – {ratio(r.ratio.p95)}")
             table.add_row(*cells, needed)
         console.print(table)
         if m.bottleneck:
@@ -219,7 +211,7 @@ def _value_text(value: object) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
     return str(value)
@@ -267,20 +259,20 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
             ratios.add_row(LABELS[name], "unknown", "")
             continue
         point = o.ratio.p5 == o.ratio.p95
-        span = "" if point else f"{ratio_text(o.ratio.p5)} – {ratio_text(o.ratio.p95)}"
-        ratios.add_row(LABELS[name], ratio_text(o.ratio.median), span)
+        span = "" if point else f"{ratio(o.ratio.p5)} – {ratio(o.ratio.p95)}"
+        ratios.add_row(LABELS[name], ratio(o.ratio.median), span)
     console.print(ratios)
     chosen = d.outputs[output]
     if chosen.attribution:
         table = Table(
             title=f"What moves {LABELS[output]} ({chosen.method}; product = "
-            f"{ratio_text(chosen.point_ratio or 0)} at the medians)",
+            f"{ratio(chosen.point_ratio or 0)} at the medians)",
             title_justify="left",
         )
         table.add_column("parameter", no_wrap=True)
         table.add_column("factor", justify="right")
         for x in chosen.attribution:
-            table.add_row(x.parameter, ratio_text(x.factor))
+            table.add_row(x.parameter, ratio(x.factor))
         console.print(table)
     elif chosen.point_ratio is not None:
         console.print(f"Attribution of {LABELS[output]}: {chosen.method}")

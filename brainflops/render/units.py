@@ -47,7 +47,7 @@ def si(value: float | None, unit: str = "", digits: int = 3) -> str:
         return "unknown"
     if value == 0 or not math.isfinite(value):
         return f"{value:g} {unit}".strip()
-    exact = Decimal(repr(value))
+    exact = Decimal(repr(float(value)))
     step = Decimal(1).scaleb(exact.adjusted() - digits + 1)
     rounded = exact.quantize(step, rounding=ROUND_HALF_UP)
     exp3 = math.floor(rounded.adjusted() / 3) * 3
@@ -68,3 +68,23 @@ def sci(value: float | None, digits: int = 3) -> str:
 
 def year(value: float | None) -> str:
     return "never" if value is None else f"{value:.0f}"
+
+
+def _exp(text: str) -> str:
+    """'4.55e+24' -> '4.55e24', '1e-05' -> '1e-5'."""
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+def ratio(value: float) -> str:
+    """Ratios people can read: 0.0525×, 489×, 3,070×, 4.55e24×."""
+    if 1e-3 <= value < 100:
+        return f"{value:.3g}×"
+    if 100 <= value < 1e5:
+        return f"{round(float(f'{value:.3g}')):,}×"
+    return f"{_exp(f'{value:.2e}')}×"
+
+
+def plain(value: float) -> str:
+    """A number as a scenario file would spell it: 1e8, 100000, 0.25."""
+    return _exp(f"{value:g}")

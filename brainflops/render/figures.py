@@ -1,0 +1,236 @@
+"""SVG figures for reports (matplotlib's object API, Agg-free SVG backend, imported lazily).
+
+Each figure is drawn from a plain-data dict; the SVG carries a fingerprint (SHA-256) of that
+data, so `report --check` compares figures by what they show, not by bytes that change with
+the matplotlib version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+from typing import Any
+
+from brainflops.errors import BrainflopsError
+from brainflops.render.units import si
+
+FINGERPRINT = re.compile(r"<!-- brainflops-data-sha256: ([0-9a-f]{64}) -->")
+FigureData = dict[str, Any]
+
+
+class MissingDependency(BrainflopsError):
+    """An optional dependency (matplotlib) is not installed: exit 2 with what to install."""
+
+
+def fingerprint(data: FigureData) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def read_fingerprint(svg: str) -> str | None:
+    match = FINGERPRINT.search(svg[:2000])
+    return match[1] if match else None
+
+
+def _pyplot_free_figure(width: float, height: float) -> Any:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingDependency("figures need matplotlib: pip install 'brainflops[plot]'") from None
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "brainflops",
+            "svg.fonttype": "path",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _svg(fig: Any, data: FigureData) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    head, sep, rest = text.partition("?>\n")
+    return f"{head}{sep}<!-- brainflops-data-sha256: {fingerprint(data)} -->\n{rest}"
+
+
+def _si_axis(axis: Any, unit: str, base: int = 10) -> None:
+    """Log ticks labelled with SI prefixes ("1 ZFLOP/s"); one tick per `base`."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=base, numticks=40))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: si(v, unit, digits=1) if v > 0 else ""))
+    axis.set_minor_locator(LogLocator(base=10, subs=(1.0,), numticks=80))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _power_axis(axis: Any) -> None:
+    """Log ticks as powers of ten, for ratios spanning many decades."""
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=1000, numticks=40))
+    axis.set_major_formatter(LogFormatterSciNotation(base=10))
+    axis.set_minor_locator(LogLocator(base=10, subs=(1.0,), numticks=80))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def spread_labels(values: list[float], min_gap: float, low: float, high: float) -> list[float]:
+    """Label positions (log10) at least `min_gap` apart, as close to the values as fits."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    last = low - min_gap
+    for i in order:
+        last = max(values[i], last + min_gap)
+        placed[i] = last
+    overflow = last - high
+    if overflow > 0:  # push the stack down from the top, keeping the gaps
+        ceiling = high
+        for i in reversed(order):
+            placed[i] = min(placed[i], ceiling)
+            ceiling = placed[i] - min_gap
+    return placed
+
+
+def ladder(data: FigureData) -> str:
+    """Every scenario's compute (90% interval and median) against machines, on a log axis."""
+    rows = data["scenarios"]
+    fig = _pyplot_free_figure(7.5, 0.32 * len(rows) + 1.6)
+    ax = fig.add_subplot()
+    for i, row in enumerate(rows):
+        y = len(rows) - 1 - i
+        if row["p95"] > row["p5"]:
+            ax.plot([row["p5"], row["p95"]], [y, y], color="#4C72B0", lw=3, solid_capstyle="butt")
+        ax.plot([row["median"]], [y], "o", color="#1f3b70", ms=4)
+    ax.set_yticks(range(len(rows)), [r["name"] for r in reversed(rows)])
+    ax.set_xscale("log")
+    colours = ("#C44E52", "#DD8452", "#55A868", "#8172B3")
+    for line, colour in zip(data["lines"], colours, strict=False):
+        ax.axvline(line["value"], color=colour, ls="--", lw=1, label=line["label"])
+    _si_axis(ax.xaxis, "", base=1000)
+    ax.set_xlabel("brain compute, FLOP/s (k, M, G, T, P, E, Z, Y, R, Q): median and 90% interval")
+    ax.grid(axis="x", color="#dddddd", lw=0.5)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.07 - 0.5 / len(rows)), ncols=2, frameon=False
+    )
+    ax.set_title("Brain-compute estimates against machines")
+    return _svg(fig, data)
+
+
+def timeline(data: FigureData) -> str:
+    """TOP500 since 1993, projections to 2100, and the brain estimates as horizontal bands."""
+    fig = _pyplot_free_figure(8.0, 5.5)
+    ax = fig.add_subplot()
+    history = data["top500"]
+    for key, label, style in (
+        ("sum", "TOP500 sum", {"color": "#555555", "ls": "-", "lw": 1}),
+        ("rank1", "TOP500 #1", {"color": "black", "ls": "-", "lw": 1.8}),
+        ("rank500", "TOP500 #500", {"color": "#999999", "ls": "-", "lw": 1}),
+    ):
+        points = [(h["year"], h[key]) for h in history if h.get(key)]
+        ax.plot([p[0] for p in points], [p[1] for p in points], label=label, **style)
+    colours = ("#C44E52", "#DD8452", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C")
+    for projection, colour in zip(data["projections"], colours, strict=False):
+        ax.plot(
+            projection["years"],
+            projection["flops"],
+            ls="--",
+            lw=1.3,
+            color=colour,
+            label=f"projection: {projection['name']}",
+        )
+    low, high = data["y_range"]
+    bands = data["bands"]
+    label_at = spread_labels(
+        [math.log10(b["median"]) for b in bands], 0.42, math.log10(low), math.log10(high)
+    )
+    for band, y_label in zip(bands, label_at, strict=True):
+        ax.axhspan(band["p5"], band["p95"], color="#4C72B0", alpha=0.06, lw=0)
+        ax.axhline(band["median"], color="#4C72B0", lw=0.6, alpha=0.7)
+        ax.annotate(
+            band["name"],
+            (2100, band["median"]),
+            xytext=(2104, 10**y_label),
+            textcoords="data",
+            va="center",
+            fontsize=6.5,
+            color="#1f3b70",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "#9fb3d9", "lw": 0.5},
+        )
+        if band.get("parity_year") is not None:
+            ax.plot([band["parity_year"]], [band["median"]], "o", ms=3.5, color="#C44E52")
+    ax.set_yscale("log")
+    ax.set_ylim(low, high)
+    ax.set_xlim(1993, 2100)
+    _si_axis(ax.yaxis, "FLOP/s", base=100)
+    ax.set_xlabel("year")
+    ax.set_ylabel("FLOP/s (HPL Rmax; brains: median line, 90% band)")
+    ax.grid(color="#eeeeee", lw=0.5)
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    ax.set_title(
+        f"Supercomputers and brain estimates (dots: parity under {data['parity_projection']})"
+    )
+    if data["omitted"]:
+        fig.text(0.01, 0.005, "not shown (off scale): " + ", ".join(data["omitted"]), fontsize=6.5)
+    return _svg(fig, data)
+
+
+def tornado(data: FigureData) -> str:
+    """What drives one scenario's uncertainty: each input's share of Var(log10 output)."""
+    inputs = data["inputs"]
+    fig = _pyplot_free_figure(7.0, 0.35 * len(inputs) + 1.3)
+    ax = fig.add_subplot()
+    names = [i["name"] for i in inputs][::-1]
+    shares = [i["share"] for i in inputs][::-1]
+    ax.barh(range(len(inputs)), shares, color="#4C72B0")
+    ax.set_yticks(range(len(inputs)), names)
+    ax.set_xlim(0, max(1.0, max(shares) * 1.05))
+    ax.set_xlabel(f"share of the variance of log10({data['output']}) ({data['method']})")
+    for y, share in enumerate(shares):
+        ax.annotate(
+            f"{share:.0%}", (share, y), xytext=(3, 0), textcoords="offset points", va="center"
+        )
+    ax.set_title(f"{data['scenario']}: what drives the uncertainty")
+    return _svg(fig, data)
+
+
+def resources(data: FigureData) -> str:
+    """Brain ÷ machine per resource, for every scenario that gives the figures."""
+    rows = data["rows"]
+    metrics = data["metrics"]
+    fig = _pyplot_free_figure(8.0, 0.3 * len(rows) + 1.8)
+    ax = fig.add_subplot()
+    markers = ("o", "s", "^", "D", "v")
+    colours = ("#4C72B0", "#55A868", "#DD8452", "#C44E52", "#8172B3")
+    for (key, label), marker, colour in zip(metrics, markers, colours, strict=False):
+        ys = [len(rows) - 1 - i for i, r in enumerate(rows) if r.get(key) is not None]
+        xs = [r[key] for r in rows if r.get(key) is not None]
+        ax.scatter(xs, ys, marker=marker, color=colour, s=22, label=label, zorder=3)
+    ax.axvline(1, color="black", lw=0.8)
+    ax.set_yticks(range(len(rows)), [r["name"] for r in reversed(rows)])
+    ax.set_xscale("log")
+    _power_axis(ax.xaxis)
+    ax.set_xlabel(f"brain ÷ {data['machine']} (median); right of 1: the brain needs more")
+    ax.grid(axis="x", color="#dddddd", lw=0.5)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1 - 0.5 / max(len(rows), 1)),
+        ncols=2,
+        frameon=False,
+    )
+    ax.set_title(f"Compute, memory and bandwidth against {data['machine']}")
+    return _svg(fig, data)
+
+
+def log_range(values: list[float]) -> tuple[float, float]:
+    """Decade-aligned limits around positive values."""
+    low = 10 ** math.floor(math.log10(min(values)))
+    high = 10 ** math.ceil(math.log10(max(values)))
+    return low, high

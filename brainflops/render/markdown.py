@@ -1,0 +1,169 @@
+"""The Markdown of a report: a summary table, then a section per scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from brainflops import __version__
+from brainflops.analysis.diff import parameters
+from brainflops.model.scenario import OUTPUTS
+from brainflops.render.units import LABELS, UNITS, plain, ratio, si
+from brainflops.render.units import year as year_text
+
+if TYPE_CHECKING:
+    from brainflops.render.report import ScenarioReport
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], right: int = 1) -> str:
+    """A Markdown table; columns from `right` on are right-aligned."""
+    align = ["---" if i < right else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _median_interval(stats: Any, unit: str) -> str:
+    if stats is None:
+        return "unknown"
+    if stats.p5 == stats.p95:
+        return si(stats.median, unit)
+    return f"{si(stats.median, unit)} ({si(stats.p5, unit)} – {si(stats.p95, unit)})"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, float):
+        return plain(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return str(value)
+
+
+def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) -> str:
+    header = ["scenario", "compute", "memory", "events", "communication", "× newest #1 (HPL)"]
+    header += [f"parity: {n}" for n in projection_names]
+    rows = []
+    for r in reports:
+        s = r.estimate.stats
+        hpl = next(
+            (x.ratio.median for x in r.comparison.machines[0].ratios if x.key == "compute_hpl"),
+            None,
+        )
+        years = {p.name: p.year_median for p in r.comparison.projections}
+        rows.append(
+            [
+                f"[{r.estimate.scenario.name}](#{r.estimate.scenario.name})",
+                _median_interval(s["compute_flops"], "FLOP/s"),
+                _median_interval(s["memory_bytes"], "B"),
+                _median_interval(s["events_per_s"], "events/s"),
+                _median_interval(s["communication_bytes_per_s"], "B/s"),
+                "" if hpl is None else ratio(hpl),
+                *(year_text(years.get(n)) for n in projection_names),
+            ]
+        )
+    return table(header, rows)
+
+
+def section(r: ScenarioReport, tornado: str | None) -> str:
+    est, s = r.estimate, r.estimate.scenario
+    out = [f'<a id="{s.name}"></a>', f"## {s.name}: {s.title}", ""]
+    if s.source is not None:
+        link = f"[{s.source.citation}]({s.source.url})" if s.source.url else s.source.citation
+        out += [f"Source: {link}", ""]
+    out += [f"Method: {s.method}. File: `{r.path}`.", ""]
+    if s.description:
+        out += [s.description.strip(), ""]
+    out += ["**Assumptions**", ""]
+    out += [table(["parameter", "value"], [(p, _value(v)) for p, v in parameters(s)], right=2), ""]
+    out += ["**Estimate**", ""]
+    rows = []
+    for name in OUTPUTS:
+        stats = est.stats[name]
+        if stats is None:
+            continue
+        span = (
+            ""
+            if stats.p5 == stats.p95
+            else f"{si(stats.p5, UNITS[name])} – {si(stats.p95, UNITS[name])}"
+        )
+        method = "point" if not span else ("exact" if stats.exact else "Monte Carlo")
+        rows.append([LABELS[name], si(stats.median, UNITS[name]), span, method])
+    out += [table(["output", "median", "90% interval", "method"], rows), ""]
+    if len(est.compute_shares) > 1 or est.factor_medians():
+        parts = [
+            [n, f"{v:.1%}"] for n, v in sorted(est.compute_shares.items(), key=lambda kv: -kv[1])
+        ]
+        parts += [[f"× {n}", f"×{v:.3g}"] for n, v in est.factor_medians().items()]
+        out += ["**Compute breakdown** (median share; factors as multipliers)", ""]
+        out += [table(["part", "share"], parts), ""]
+    for m in r.comparison.machines:
+        rows = [
+            [
+                f"**{x.label}**" if x.key == m.bottleneck else x.label,
+                ratio(x.ratio.median),
+                "" if x.ratio.p5 == x.ratio.p95 else f"{ratio(x.ratio.p5)} – {ratio(x.ratio.p95)}",
+                "" if x.key == "energy" else f"{x.machines_needed:,.0f}",
+            ]
+            for x in m.ratios
+        ]
+        out += [f"**Against {m.machine.name}** ({m.machine.list_date}; bottleneck in bold)", ""]
+        out += [table(["resource", "brain ÷ machine", "90% interval", "machines needed"], rows), ""]
+    rows = [
+        [
+            p.name,
+            year_text(p.year_median),
+            "" if p.year_p5 == p.year_p95 else f"{year_text(p.year_p5)} – {year_text(p.year_p95)}",
+            *(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)),
+        ]
+        for p in r.comparison.projections
+    ]
+    out += ["**When the #1 supercomputer matches it**", ""]
+    out += [
+        table(["projection", "year", "90% interval", "P by 2030", "P by 2050", "P by 2100"], rows),
+        "",
+    ]
+    if r.checks:
+        rows = [
+            [
+                c.check,
+                "–" if c.found is None else f"{c.found:.4g}",
+                c.published,
+                "pass" if c.passed else "**FAIL**",
+            ]
+            for c in r.checks
+        ]
+        out += ["**Published figures**", "", table(["check", "found", "published", ""], rows), ""]
+    if tornado:
+        out += [f"![What drives {s.name}](figures/{tornado})", ""]
+    return "\n".join(out)
+
+
+def index(
+    reports: Sequence[ScenarioReport],
+    projection_names: Sequence[str],
+    figures: Sequence[tuple[str, str]],
+    tornados: dict[str, str],
+    samples: int,
+    seed: int,
+) -> str:
+    out = [
+        "# brainflops report",
+        "",
+        f"Generated by `brainflops report` {__version__} with {samples:,} samples, seed {seed}. "
+        "Do not edit by hand: CI regenerates this report and fails when it is stale.",
+        "",
+        "Parity years are medians: the year the projected TOP500 #1 system's HPL Rmax meets "
+        "the brain's compute (never: a cap stays below it).",
+        "",
+        summary(reports, projection_names),
+        "",
+    ]
+    for file, caption in figures:
+        out += [f"![{caption}](figures/{file})", ""]
+    for r in reports:
+        out += [section(r, tornados.get(r.estimate.scenario.name)), ""]
+    return "\n".join(out).rstrip() + "\n"

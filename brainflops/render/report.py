@@ -1,0 +1,329 @@
+"""`brainflops report`: a deterministic folder (index.md, data.json, SVG figures).
+
+Everything is generated in memory first. Writing goes to a temporary folder beside the
+target, which then replaces it, so a failure leaves the old report as it was. `check_report`
+compares without writing: Markdown and JSON byte for byte, SVGs by their data fingerprint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from brainflops.analysis.check import CheckResult, check_estimate
+from brainflops.analysis.compare import Comparison, compare
+from brainflops.analysis.projections import DEFAULT_PROJECTIONS, landauer_flops_per_joule, resolve
+from brainflops.analysis.sensitivity import Sensitivity, sensitivity
+from brainflops.engine.evaluate import Estimate, estimate
+from brainflops.errors import InputError
+from brainflops.model.data import top500_aggregate
+from brainflops.model.load import load_scenario
+from brainflops.model.machines import MachinesFile, list_year
+from brainflops.render import figures, markdown
+from brainflops.render.jsonout import (
+    check_document,
+    compare_document,
+    dumps,
+    rounded,
+    sensitivity_document,
+)
+
+TEPS_TO_FLOPS = 1e12 / 1.7e9
+"""AI Impacts: sampled computers show ~1.7 GTEPS per TFLOP/s (brain-performance-in-flops)."""
+BRAIN_POWER_W = 20.0
+"""Carlsmith (2020), for the Landauer line of the ladder."""
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    path: str
+    estimate: Estimate
+    comparison: Comparison
+    sensitivity: Sensitivity | None
+    checks: list[CheckResult]
+
+
+def analyse(
+    refs: Sequence[str], machines: MachinesFile, samples: int, seed: int
+) -> list[ScenarioReport]:
+    out: list[ScenarioReport] = []
+    names: dict[str, str] = {}
+    for ref in refs:
+        loaded = load_scenario(ref)
+        s = loaded.scenario
+        if s.name in names:
+            raise InputError.at(
+                loaded.document.path, f"scenario name {s.name!r} is also used by {names[s.name]}"
+            )
+        names[s.name] = loaded.document.path
+        est = estimate(s, samples, seed, where=loaded.document.path)
+        sens = sensitivity(s, "compute_flops", samples, seed) if est.uncertain else None
+        out.append(
+            ScenarioReport(
+                loaded.document.path,
+                est,
+                compare(est, machines),
+                sens if sens is not None and sens.inputs else None,
+                check_estimate(est, machines),
+            )
+        )
+    return out
+
+
+def _r(value: float) -> float:
+    return rounded(value, 4)
+
+
+def _ladder_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
+    from brainflops.analysis.compare import newest
+
+    top = newest(machines)
+    fugaku = next((m for m in machines.machines if m.key() == "fugaku"), None)
+    lines = []
+    if top.hpl_rmax_flops:
+        lines.append({"label": f"{top.name} HPL ({top.list_date})", "value": top.hpl_rmax_flops})
+    if top.hpcg_flops:
+        lines.append({"label": f"{top.name} HPCG", "value": top.hpcg_flops})
+    if fugaku is not None and fugaku.graph500_teps:
+        lines.append(
+            {
+                "label": "Fugaku Graph500 × 588 FLOP per TEPS (AI Impacts)",
+                "value": _r(fugaku.graph500_teps * TEPS_TO_FLOPS),
+            }
+        )
+    landauer = BRAIN_POWER_W * landauer_flops_per_joule(310, 1)
+    lines.append({"label": "Landauer bound at 20 W, 310 K", "value": _r(landauer)})
+    rows = []
+    for r in sorted(reports, key=_median):
+        c = r.estimate.stats["compute_flops"]
+        assert c is not None
+        rows.append(
+            {
+                "name": r.estimate.scenario.name,
+                "p5": _r(c.p5),
+                "median": _r(c.median),
+                "p95": _r(c.p95),
+            }
+        )
+    return {"scenarios": rows, "lines": lines}
+
+
+def _median(r: ScenarioReport) -> float:
+    c = r.estimate.stats["compute_flops"]
+    assert c is not None
+    return c.median
+
+
+def _timeline_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
+    history: list[dict[str, Any]] = [
+        {
+            "year": list_year(a.list),
+            "rank1": a.rank1_rmax_flops,
+            "rank500": a.rank500_rmax_flops,
+            "sum": a.sum_rmax_flops,
+        }
+        for a in top500_aggregate()
+    ]
+    start = max(list_year(a.list) for a in top500_aggregate())
+    years = np.linspace(start, 2100, 60)
+    projections = []
+    for name, spec in DEFAULT_PROJECTIONS.items():
+        p = resolve(name, spec, machines.green500)
+        flops = np.exp2(np.asarray(p.log2_flops(years)))
+        projections.append(
+            {
+                "name": name,
+                "years": [round(float(y), 3) for y in years],
+                "flops": [_r(float(f)) for f in flops],
+            }
+        )
+    low, high = 1e9, 1e28
+    parity_name = next(iter(DEFAULT_PROJECTIONS))
+    bands, omitted = [], []
+    for r in sorted(reports, key=_median):
+        c = r.estimate.stats["compute_flops"]
+        assert c is not None
+        if not low <= c.median <= high:
+            omitted.append(r.estimate.scenario.name)
+            continue
+        parity = next(p for p in r.comparison.projections if p.name == parity_name)
+        year = parity.year_median
+        bands.append(
+            {
+                "name": r.estimate.scenario.name,
+                "p5": _r(c.p5),
+                "median": _r(c.median),
+                "p95": _r(c.p95),
+                # parity only in the future: the trend line is a fit, not the history
+                "parity_year": None
+                if year is None or not start <= year <= 2100
+                else round(year, 2),
+            }
+        )
+    return {
+        "top500": history,
+        "projections": projections,
+        "bands": bands,
+        "omitted": omitted,
+        "y_range": [low, high],
+        "parity_projection": parity_name,
+    }
+
+
+def _resources_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
+    from brainflops.analysis.compare import compare_machine, newest
+
+    top = newest(machines)
+    metrics = [
+        ("compute_hpl", "compute vs HPL"),
+        ("memory", "memory vs system memory"),
+        ("memory_traffic", "memory traffic vs memory bandwidth"),
+        ("communication", "communication vs injection bandwidth"),
+    ]
+    rows = []
+    for r in sorted(reports, key=_median):
+        ratios = {x.key: _r(x.ratio.median) for x in compare_machine(r.estimate, top).ratios}
+        row: dict[str, Any] = {"name": r.estimate.scenario.name}
+        row.update({k: ratios.get(k) for k, _ in metrics})
+        if any(row[k] is not None for k, _ in metrics[1:]):
+            rows.append(row)
+    return {"machine": top.name, "metrics": [list(m) for m in metrics], "rows": rows}
+
+
+def _tornado_data(s: Sensitivity) -> dict[str, Any]:
+    return {
+        "scenario": s.scenario,
+        "output": s.output,
+        "method": s.method,
+        "inputs": [{"name": i.name, "share": _r(i.share)} for i in s.inputs],
+    }
+
+
+def render(
+    reports: Sequence[ScenarioReport], machines: MachinesFile, samples: int, seed: int
+) -> dict[str, str]:
+    """Every file of the report, by relative path."""
+    files: dict[str, str] = {}
+    main = [
+        ("ladder.svg", "Brain-compute estimates against machines", figures.ladder, _ladder_data),
+        (
+            "timeline.svg",
+            "TOP500 history, projections and brain estimates",
+            figures.timeline,
+            _timeline_data,
+        ),
+        (
+            "resources.svg",
+            "Memory and bandwidth against the newest #1",
+            figures.resources,
+            _resources_data,
+        ),
+    ]
+    shown: list[tuple[str, str]] = []
+    for file, caption, draw, data_of in main:
+        data = data_of(reports, machines)
+        if file == "resources.svg" and not data["rows"]:
+            continue
+        files[f"figures/{file}"] = draw(data)
+        shown.append((file, caption))
+    tornados: dict[str, str] = {}
+    for r in reports:
+        if r.sensitivity is not None:
+            name = f"tornado-{r.estimate.scenario.name}.svg"
+            files[f"figures/{name}"] = figures.tornado(_tornado_data(r.sensitivity))
+            tornados[r.estimate.scenario.name] = name
+    projection_names = list(DEFAULT_PROJECTIONS)
+    files["index.md"] = markdown.index(reports, projection_names, shown, tornados, samples, seed)
+    data = {
+        "samples": samples,
+        "seed": seed,
+        "scenarios": {
+            r.estimate.scenario.name: {
+                "file": r.path,
+                "compare": compare_document(r.comparison),
+                "sensitivity": None
+                if r.sensitivity is None
+                else sensitivity_document(r.sensitivity),
+                "checks": check_document(r.checks, samples, seed)["checks"],
+            }
+            for r in reports
+        },
+    }
+    files["data.json"] = dumps(data)
+    return files
+
+
+def write_report(files: dict[str, str], out: Path) -> None:
+    """Write atomically: a temporary folder beside `out`, then one rename into place."""
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    backup: Path | None = None
+    try:
+        for rel, text in files.items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        if out.exists():
+            if not out.is_dir():
+                raise InputError.at(str(out), "exists and is not a directory")
+            backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
+            out.replace(backup / "report")
+        tmp.replace(out)
+    except OSError as exc:
+        if backup is not None and not out.exists():
+            (backup / "report").replace(out)
+        raise InputError.at(str(out), f"cannot write the report: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+
+
+def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> list[str]:
+    """What differs between the generated report and `out`, as lines for a human; [] if fresh."""
+    if not out.is_dir():
+        return [f"{out}: no report here (run without --check to create it)"]
+    messages: list[str] = []
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    for rel in sorted(set(files) | on_disk):
+        path = out / rel
+        if rel not in files:
+            messages.append(f"{path}: not part of the report any more")
+            continue
+        if rel not in on_disk:
+            messages.append(f"{path}: missing")
+            continue
+        old = path.read_text(encoding="utf-8", errors="replace")
+        new = files[rel]
+        if rel.endswith(".svg"):
+            if figures.read_fingerprint(old) != figures.read_fingerprint(new):
+                messages.append(f"{path}: the data it shows changed")
+            continue
+        if old != new:
+            diff = list(
+                difflib.unified_diff(
+                    old.splitlines(),
+                    new.splitlines(),
+                    f"{rel} (committed)",
+                    f"{rel} (now)",
+                    lineterm="",
+                    n=1,
+                )
+            )
+            shown = diff[:max_diff_lines]
+            more = len(diff) - len(shown)
+            messages += [f"{path}: stale", *shown]
+            if more > 0:
+                messages.append(f"... ({more} more diff lines)")
+    return messages
+
+
+__all__ = ["ScenarioReport", "analyse", "render", "stale_files", "write_report"]

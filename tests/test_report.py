@@ -1,0 +1,175 @@
+"""Reports: determinism, atomic writes, --check, figure fingerprints."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brainflops.render.figures import fingerprint, read_fingerprint
+from tests.conftest import ROOT, assert_input_error, invoke
+
+SCENARIOS = [
+    str(ROOT / "scenarios" / f"{n}.yaml")
+    for n in ("dettmers-2015", "carlsmith-2020", "moravec-1998")
+]
+FAST = ["--samples", "4000"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def make(out: Path, *extra: str, scenarios: list[str] = SCENARIOS) -> Any:
+    return invoke("report", *scenarios, "-o", str(out), *FAST, *extra)
+
+
+def test_report_contents(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = make(out)
+    assert result.exit_code == 0, result.stderr
+    files = snapshot(out)
+    assert {"index.md", "data.json", "figures/ladder.svg", "figures/timeline.svg"} <= set(files)
+    assert "figures/resources.svg" in files and "figures/tornado-carlsmith-2020.svg" in files
+    index = files["index.md"].decode()
+    for name in ("dettmers-2015", "carlsmith-2020", "moravec-1998"):
+        assert f"## {name}:" in index
+    assert "1.08 ZFLOP/s" in index
+    assert "![Brain-compute estimates against machines](figures/ladder.svg)" in index
+    data = json.loads(files["data.json"])
+    assert data["scenarios"]["dettmers-2015"]["compare"]["compute_flops"][
+        "median"
+    ] == pytest.approx(1.075e21)
+    for rel, content in files.items():
+        if rel.endswith(".svg"):
+            ET.fromstring(content)  # parses as XML
+            assert read_fingerprint(content.decode()) is not None
+    assert str(tmp_path) not in index and str(tmp_path) not in files["data.json"].decode()
+
+
+def test_two_runs_are_identical(tmp_path: Path) -> None:
+    make(tmp_path / "a")
+    make(tmp_path / "b")
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_check_fresh_stale_and_missing(tmp_path: Path, write: Any) -> None:
+    out = tmp_path / "report"
+    make(out)
+    before = snapshot(out)
+    fresh = make(out, "--check")
+    assert fresh.exit_code == 0 and "up to date" in fresh.stdout
+    # a scenario value changes: stale, exit 1, a diff, nothing written
+    changed = write(
+        "dettmers-2015.yaml",
+        (ROOT / "scenarios" / "dettmers-2015.yaml")
+        .read_text()
+        .replace("firing_rate_hz: 200", "firing_rate_hz: 100", 1)
+        .replace("../brainflops", str(ROOT / "brainflops")),
+    )
+    stale = make(out, "--check", scenarios=[str(changed), *SCENARIOS[1:]])
+    assert stale.exit_code == 1
+    assert "index.md: stale" in stale.stdout and "data.json: stale" in stale.stdout
+    assert "figures/ladder.svg: the data it shows changed" in stale.stdout
+    assert "the report is stale; regenerate it with: brainflops report" in stale.stderr
+    assert snapshot(out) == before
+    # a missing file and an extra one
+    (out / "figures" / "timeline.svg").unlink()
+    (out / "notes.txt").write_text("mine")
+    result = make(out, "--check")
+    assert result.exit_code == 1
+    assert (
+        "timeline.svg: missing" in result.stdout
+        and "notes.txt: not part of the report" in result.stdout
+    )
+    nothing = make(tmp_path / "nowhere", "--check")
+    assert nothing.exit_code == 1 and "no report here" in nothing.stdout
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_fingerprint_ignores_svg_bytes_but_not_data(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    make(out)
+    ladder = out / "figures" / "ladder.svg"
+    text = ladder.read_text()
+    # another matplotlib would write other bytes for the same data: still fresh
+    ladder.write_text(text.replace("<metadata>", "<metadata><!-- drawn elsewhere -->"))
+    assert make(out, "--check").exit_code == 0
+    # the same bytes with another data fingerprint: stale
+    other = re.sub(r"sha256: [0-9a-f]{64}", "sha256: " + "0" * 64, text)
+    ladder.write_text(other)
+    assert make(out, "--check").exit_code == 1
+    assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+    assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
+
+
+def test_a_failing_scenario_leaves_the_old_report(tmp_path: Path, write: Any) -> None:
+    out = tmp_path / "report"
+    make(out)
+    before = snapshot(out)
+    bad = write(
+        "bad.yaml",
+        "brainflops: 1\nname: bad\ntitle: bad\nmethod: functional\n"
+        "functional: {reference_flops: -1}\n",
+    )
+    result = make(out, scenarios=[*SCENARIOS, str(bad)])
+    assert_input_error(result, f"{bad}:5:31: functional.reference_flops: must be > 0")
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_a_failing_write_leaves_the_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "report"
+    make(out)
+    before = snapshot(out)
+    calls = {"n": 0}
+    real = Path.write_text
+
+    def failing(self: Path, *args: Any, **kwargs: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    result = make(out)
+    assert_input_error(result, "cannot write the report: No space left on device")
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_missing_matplotlib_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "report"
+    make(out)
+    before = snapshot(out)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    assert_input_error(make(out), "figures need matplotlib: pip install 'brainflops[plot]'")
+    monkeypatch.undo()
+    assert snapshot(out) == before
+
+
+def test_duplicate_names_are_refused(tmp_path: Path) -> None:
+    result = make(tmp_path / "r", scenarios=[SCENARIOS[0], "dettmers-2015"])
+    assert_input_error(result, "scenario name 'dettmers-2015' is also used by")
+
+
+def test_committed_report_is_fresh() -> None:
+    result = invoke(
+        "report", str(ROOT / "scenarios"), "-o", str(ROOT / "docs" / "report"), "--check"
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
