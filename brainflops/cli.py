@@ -34,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich for it would double start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -380,12 +381,13 @@ def list_(json: JsonOpt = False) -> None:
         if json:
             _write_json({"scenarios": rows})
             return
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table("name", "year", "method", "title")
         for row in rows:
             shown = "" if row["year"] is None else str(row["year"])
-            table.add_row(row["name"], shown, row["method"], row["title"])
+            table.add_row(row["name"], shown, row["method"], escape(row["title"]))
         _console().print(table)
 
 

@@ -188,7 +188,9 @@ _NEVER = 1e9
 
 
 def parity_years(projection: Projection, compute_flops: Array | float) -> ParityYears:
-    log2_target = np.log2(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)))
+    # a brain below 1 FLOP/s is matched as early as one of 1 FLOP/s (and log2(0) is -inf)
+    floor = np.maximum(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)), 1.0)
+    log2_target = np.log2(floor)
     years = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
     capped = np.where(np.isfinite(years), years, _NEVER)
     p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))

@@ -66,6 +66,11 @@ def evaluate(expr: Expr, values: Values) -> Array | float:
 
     Works in place on the arrays it creates (never on its inputs): one allocation per term.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # thread-local: set it here
+        return _evaluate(expr, values)
+
+
+def _evaluate(expr: Expr, values: Values) -> Array | float:
     total: Array | float = 0.0
     for term in expr:
         acc: Array | float = term.coef
@@ -107,12 +112,17 @@ def exact_stats(expr: Expr, quantities: Mapping[str, float | Range]) -> Stats | 
             mu += exp * math.log(q)
     sd = math.sqrt(var)
     return Stats(
-        p5=math.exp(mu - _Z95 * sd),
-        median=math.exp(mu),
-        p95=math.exp(mu + _Z95 * sd),
-        mean=math.exp(mu + var / 2),
+        p5=_exp(mu - _Z95 * sd),
+        median=_exp(mu),
+        p95=_exp(mu + _Z95 * sd),
+        mean=_exp(mu + var / 2),
         exact=True,
     )
+
+
+def _exp(x: float) -> float:
+    """exp that overflows to inf (as numpy does) instead of raising."""
+    return math.exp(x) if x < 709.78 else math.inf
 
 
 def log_variance_shares(expr: Expr, quantities: Mapping[str, float | Range]) -> dict[str, float]:
@@ -129,7 +139,9 @@ def log_variance_shares(expr: Expr, quantities: Mapping[str, float | Range]) -> 
 
 def mc_stats(values: Array) -> Stats:
     p5, median, p95 = np.percentile(values, [5, 50, 95])
-    return Stats(float(p5), float(median), float(p95), float(values.mean()))
+    with np.errstate(over="ignore"):  # a mean past float64 is inf, reported as an input error
+        mean = float(values.mean())
+    return Stats(float(p5), float(median), float(p95), mean)
 
 
 @dataclass(frozen=True)
@@ -250,6 +262,13 @@ def estimate(
 
     stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
     stats.update(zip(draws, _parallel(summarise, draws.items()), strict=True))
+    for name, summary in stats.items():
+        if summary is not None and not all(map(math.isfinite, summary.as_dict().values())):
+            raise InputError.at(
+                where or scenario.name,
+                f"{name}: its mean or percentiles overflow float64 (a range too wide for "
+                "its magnitude?); narrow the ranges",
+            )
     return Estimate(
         scenario=scenario,
         model=model,

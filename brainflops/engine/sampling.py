@@ -45,6 +45,10 @@ class Stream:
         self._rng = np.random.Generator(np.random.PCG64(seq))
 
     def next(self, size: int) -> Array:
+        with np.errstate(over="ignore"):  # thread-local; overflow is reported by the engine
+            return self._draw(size)
+
+    def _draw(self, size: int) -> Array:
         r, rng = self.dist, self._rng
         if r.dist == "lognormal":
             mu, sigma = log_params(r)

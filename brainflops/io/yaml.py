@@ -197,7 +197,16 @@ def _build(node: Node, where: Path_, doc: Document) -> Any:
 
 def parse_yaml(text: str, path: str = "<string>") -> Document:
     """Parse one YAML document whose top level must be a mapping."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, found before parsing
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        code = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        )
+        message = f"control character U+{code:04X} is not allowed in YAML"
+        raise InputError.at(path, message, line, col) from None
     try:
         root = loader.get_single_node()
     except _Refused as exc:

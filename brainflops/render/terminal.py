@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from brainflops.analysis.check import CheckResult
@@ -30,12 +31,13 @@ def _footer(console: Console, samples: int, seed: int) -> None:
 def _source(console: Console, scenario: Scenario) -> None:
     src = scenario.source
     if src is not None:
-        console.print(f"[dim]Source: {src.citation}{' ' + src.url if src.url else ''}[/dim]")
+        text = src.citation + (f" {src.url}" if src.url else "")
+        console.print(f"[dim]Source: {escape(text)}[/dim]")
 
 
 def print_estimate(console: Console, est: Estimate) -> None:
     s = est.scenario
-    console.print(f"[bold]{s.name}[/bold]: {s.title}")
+    console.print(f"[bold]{s.name}[/bold]: {escape(s.title)}")
     table = Table(title="Estimate", title_justify="left")
     table.add_column("output")
     table.add_column("median", justify="right")
@@ -92,14 +94,16 @@ def print_comparison(console: Console, c: Comparison) -> None:
     s = c.estimate.scenario
     compute = c.estimate.stats["compute_flops"]
     assert compute is not None
-    console.print(f"[bold]{s.name}[/bold]: {s.title}")
+    console.print(f"[bold]{s.name}[/bold]: {escape(s.title)}")
     console.print(f"Brain compute: {si(compute.median, 'FLOP/s')}", end="")
     if compute.p5 != compute.p95:
         console.print(f" (90%: {interval(compute.p5, compute.p95, 'FLOP/s')})", end="")
     console.print()
     uncertain = compute.p5 != compute.p95
     for m in c.machines:
-        table = Table(title=f"vs {m.machine.name} ({m.machine.list_date})", title_justify="left")
+        table = Table(
+            title=f"vs {escape(m.machine.name)} ({m.machine.list_date})", title_justify="left"
+        )
         table.add_column("resource", no_wrap=True)
         table.add_column("machine", justify="right", no_wrap=True)
         table.add_column("brain ÷ machine", justify="right", no_wrap=True)
@@ -117,7 +121,7 @@ def print_comparison(console: Console, c: Comparison) -> None:
         console.print(table)
         if m.bottleneck:
             label = next(r.label for r in m.ratios if r.key == m.bottleneck)
-            console.print(f"Bottleneck on {m.machine.name}: [bold]{label}[/bold]")
+            console.print(f"Bottleneck on {escape(m.machine.name)}: [bold]{label}[/bold]")
     if c.projections:
         table = Table(title="When the #1 supercomputer matches this brain", title_justify="left")
         table.add_column("projection")
@@ -172,7 +176,7 @@ def print_machines(
         cells = [
             si(getattr(m, f)).replace(" ", "") if getattr(m, f) else "–" for f in columns.values()
         ]
-        table.add_row(m.name, m.list_date, *cells)
+        table.add_row(escape(m.name), m.list_date, *cells)
     console.print(table)
     console.print(
         "[dim]HPL, HPCG: FLOP/s; G500: Graph500 TEPS; mem: B; BW: B/s (net: total injection);"
@@ -183,7 +187,7 @@ def print_machines(
         top.add_column(column, justify="right" if column in ("Rmax", "power") else "left")
     for r in history:
         power = None if r.power_kw is None else r.power_kw * 1e3
-        top.add_row(r.list, r.system, si(r.rmax_flops, "FLOP/s"), si(power, "W"))
+        top.add_row(r.list, escape(r.system), si(r.rmax_flops, "FLOP/s"), si(power, "W"))
     console.print(top)
     console.print(
         "[dim]Sources: `brainflops machines --json` lists the source of every figure.[/dim]"
@@ -200,7 +204,7 @@ def print_checks(console: Console, results: Sequence[CheckResult], samples: int,
     for r in results:
         found = "–" if r.found is None else f"{r.found:.4g}"
         mark = "[green]pass[/green]" if r.passed else "[bold red]FAIL[/bold red]"
-        table.add_row(r.scenario, r.check, found, r.published, mark)
+        table.add_row(r.scenario, escape(r.check), found, escape(r.published), mark)
     console.print(table)
     failed = sum(not r.passed for r in results)
     console.print(f"{len(results) - failed} passed, {failed} failed")
@@ -243,7 +247,7 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
     params.add_column(d.b, overflow="fold")
     rows = _leaf_rows(d)
     for path, a, b in rows:
-        params.add_row(path, _value_text(a), _value_text(b))
+        params.add_row(escape(path), escape(_value_text(a)), escape(_value_text(b)))
     console.print(params)
     if any("/" in path for path, _, _ in rows):
         console.print(

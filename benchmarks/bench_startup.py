@@ -1,0 +1,54 @@
+"""Start-up time: `brainflops --help` against a bare `python -c pass`, measured side by side.
+
+    python benchmarks/bench_startup.py [--repeats 30]
+
+Goal (README): `brainflops --help` within ~130 ms of a bare interpreter on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+
+def wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    contenders = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "brainflops --help": [sys.executable, "-m", "brainflops", "--help"],
+        "brainflops validate dettmers-2015": [
+            sys.executable,
+            "-m",
+            "brainflops",
+            "validate",
+            "dettmers-2015",
+        ],
+    }
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for argv in contenders.values():
+        wall(argv)  # warm the file cache
+    for _ in range(args.repeats):
+        for name, argv in contenders.items():
+            times[name].append(wall(argv))
+    base = statistics.median(times["python -c pass"])
+    print(f"median of {args.repeats} runs, in turns\n")
+    print("| command | median | over bare python |")
+    print("|---|---:|---:|")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"| `{name}` | {median * 1000:.0f} ms | +{(median - base) * 1000:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""Property-based tests: whatever the document, the CLI exits 0, 1 or 2 without a traceback.
+
+A bounded number of examples runs in `make test`; for a long run:
+    BRAINFLOPS_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest tests/test_fuzz.py
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from brainflops.errors import InputError
+from brainflops.io.yaml import parse_yaml
+from tests.conftest import ROOT, invoke
+
+EXAMPLES = int(os.environ.get("BRAINFLOPS_FUZZ_EXAMPLES", "25"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def number(low: float, high: float) -> st.SearchStrategy[float]:
+    """Log-uniform-ish positive numbers between low and high."""
+    return st.floats(math.log10(low), math.log10(high)).map(lambda e: float(f"{10**e:.4g}"))
+
+
+def quantity(low: float, high: float) -> st.SearchStrategy[Any]:
+    ranged = st.tuples(number(low, high), st.floats(1.01, 100)).map(
+        lambda t: {"low": t[0], "high": float(f"{t[0] * t[1]:.4g}") * 1.0001}
+    )
+    as_text = ranged.map(lambda r: f"{r['low']} to {r['high']}")
+    return st.one_of(number(low, high), ranged, as_text)
+
+
+def cost() -> st.SearchStrategy[dict[str, Any]]:
+    return st.one_of(
+        st.fixed_dictionaries(
+            {"model": st.just("synaptic"), "flops_per_event": quantity(0.1, 1e3)},
+            optional={"flops_per_neuron_s": quantity(1, 1e6)},
+        ),
+        st.fixed_dictionaries(
+            {
+                "model": st.just("convolution"),
+                "kernel": st.lists(st.integers(1, 50), min_size=1, max_size=4),
+                "time_steps": quantity(1, 10),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "model": st.just("timestep"),
+                "steps_per_s": quantity(100, 1e4),
+                "flops_per_neuron_step": quantity(1, 100),
+                "flops_per_synapse_step": quantity(1, 100),
+            }
+        ),
+        st.fixed_dictionaries(
+            {
+                "model": st.just("event"),
+                "flops_per_spike": quantity(1, 100),
+                "flops_per_event": quantity(1, 100),
+            }
+        ),
+        st.fixed_dictionaries(
+            {"model": st.just("per_neuron"), "flops_per_neuron_s": quantity(1, 1e8)}
+        ),
+    )
+
+
+population = st.fixed_dictionaries(
+    {
+        "neurons": quantity(1, 1e11),
+        "synapses_per_neuron": quantity(1, 1e5),
+        "firing_rate_hz": quantity(0.01, 1000),
+        "cost": cost(),
+    }
+)
+
+scenario = st.fixed_dictionaries(
+    {
+        "brainflops": st.just(1),
+        "name": st.from_regex(r"[a-z][a-z0-9]{0,10}(-[a-z0-9]{1,5}){0,2}", fullmatch=True),
+        "title": st.text(min_size=1, max_size=40),
+        "populations": st.dictionaries(
+            st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+            population,
+            min_size=1,
+            max_size=3,
+        ),
+    },
+    optional={
+        "factors": st.fixed_dictionaries(
+            {},
+            optional={
+                "dendritic_spikes": quantity(0.5, 10),
+                "spine_dynamics": st.fixed_dictionaries(
+                    {"compute": quantity(0.5, 10), "memory": quantity(0.5, 10)}
+                ),
+                "other": st.dictionaries(
+                    st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+                    quantity(0.5, 10),
+                    max_size=2,
+                ),
+            },
+        ),
+        "memory": st.fixed_dictionaries({"bytes_per_synapse": quantity(0.5, 16)}),
+        "communication": st.fixed_dictionaries({"bytes_per_spike": quantity(1, 16)}),
+        "energy": st.fixed_dictionaries({"brain_power_w": quantity(10, 30)}),
+    },
+)
+
+
+def no_traceback(result: Any) -> None:
+    assert result.exit_code in (0, 1, 2), (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@FUZZ
+@given(doc=scenario)
+def test_valid_documents_give_finite_positive_outputs(
+    tmp_path_factory: Any, doc: dict[str, Any]
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "s.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = invoke("estimate", str(path), "--json", "--samples", "2000")
+    no_traceback(result)
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    for name in ("compute_flops", "events_per_s"):
+        stats = out[name]
+        assert all(math.isfinite(v) and v > 0 for v in stats.values()), (name, stats)
+    no_traceback(invoke("compare", str(path), "--json", "--samples", "2000"))
+
+
+TOKENS = [
+    "-1", "0", "1e400", ".nan", "-.inf", "'1 to 0'", "{low: 5}", "[]", "{}", "~", "&a x", "*a",
+    "!!python/name:os.system", "true", "'x'", "1e-400", "{low: 1e-300, high: 1e300}",
+]  # fmt: skip
+"""Values that break scenarios in the ways people and attackers do."""
+
+
+def _mutate(text: str, data: st.DataObject) -> str:
+    lines = text.splitlines()
+    kind = data.draw(st.sampled_from(["delete", "insert", "replace", "duplicate", "token"]))
+    i = data.draw(st.integers(0, max(0, len(lines) - 1)))
+    if kind == "delete" and lines:
+        del lines[i]
+    elif kind == "duplicate" and lines:
+        lines.insert(i, lines[i])
+    elif kind == "insert":
+        lines.insert(i, data.draw(st.text(max_size=30)))
+    elif kind == "replace" and lines:
+        line = lines[i]
+        j = data.draw(st.integers(0, len(line)))
+        lines[i] = line[:j] + data.draw(st.text(max_size=8)) + line[j + 1 :]
+    else:
+        token = data.draw(st.sampled_from(TOKENS))
+        numbers = [
+            k for k, line in enumerate(lines) if ": " in line and not line.lstrip().startswith("#")
+        ]
+        if numbers:
+            k = data.draw(st.sampled_from(numbers))
+            key = lines[k].split(": ", 1)[0]
+            lines[k] = f"{key}: {token}"
+    return "\n".join(lines) + "\n"
+
+
+@FUZZ
+@given(source=st.sampled_from(BUNDLED), data=st.data())
+def test_mutated_bundled_scenarios_never_crash(
+    tmp_path_factory: Any, source: Path, data: st.DataObject
+) -> None:
+    text = source.read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = _mutate(text, data)
+    folder = tmp_path_factory.mktemp("mut")
+    path = folder / source.name
+    path.write_text(text, encoding="utf-8")
+    no_traceback(invoke("validate", str(path)))
+    command = data.draw(
+        st.sampled_from(
+            [
+                ["estimate", str(path)],
+                ["compare", str(path), "--json"],
+                ["check", str(path)],
+                ["diff", str(path), "dettmers-2015"],
+                ["sensitivity", str(path)],
+            ]
+        )
+    )
+    no_traceback(invoke(*command, "--samples", "2000"))
+
+
+@FUZZ
+@given(raw=st.binary(max_size=300))
+def test_random_bytes_only_raise_input_errors(raw: bytes) -> None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    try:
+        parse_yaml(text, "fuzz.yaml")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.yaml")
+
+
+@FUZZ
+@given(text=st.text(max_size=200))
+def test_random_text_only_raises_input_errors(text: str) -> None:
+    try:
+        parse_yaml(text, "fuzz.yaml")
+    except InputError as exc:
+        assert str(exc).startswith("fuzz.yaml")
+
+
+@FUZZ
+@given(assignment=st.text(max_size=40))
+def test_random_set_options_never_crash(assignment: str) -> None:
+    no_traceback(invoke("estimate", "moravec-1998", "--set", assignment))
