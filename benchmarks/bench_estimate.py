@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import medians_in_turns
 
 SCENARIO = """\
 brainflops: 1
@@ -76,12 +75,6 @@ print(np.percentile(total, [5, 50, 95]), total.mean())
 """
 
 
-def time_once(argv: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=2_000_000)
@@ -113,21 +106,15 @@ def main() -> None:
         except ImportError:
             del contenders["squigglepy"]
             print("(squigglepy not installed: pip install squigglepy)", file=sys.stderr)
-        times: dict[str, list[float]] = {name: [] for name in contenders}
-        for argv in contenders.values():  # warm the file cache once
-            time_once(argv)
-        for _ in range(args.repeats):
-            for name, argv in contenders.items():
-                times[name].append(time_once(argv))
-    base = statistics.median(times["brainflops estimate"])
+        medians = medians_in_turns(contenders, args.repeats)
+    base = medians["brainflops estimate"]
     print(
         f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
         f"{args.samples:,} samples, median of {args.repeats} runs\n"
     )
     print("| contender | median wall time | brainflops / this |")
     print("|---|---:|---:|")
-    for name, values in times.items():
-        median = statistics.median(values)
+    for name, median in medians.items():
         print(f"| {name} | {median:.3f} s | {base / median:.2f} |")
 
 

@@ -8,16 +8,9 @@ Goal (README): `brainflops --help` within ~130 ms of a bare interpreter on a 2-c
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
-import time
 
-
-def wall(argv: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+from timing import medians_in_turns
 
 
 def main() -> None:
@@ -35,18 +28,12 @@ def main() -> None:
             "dettmers-2015",
         ],
     }
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for argv in contenders.values():
-        wall(argv)  # warm the file cache
-    for _ in range(args.repeats):
-        for name, argv in contenders.items():
-            times[name].append(wall(argv))
-    base = statistics.median(times["python -c pass"])
+    medians = medians_in_turns(contenders, args.repeats)
+    base = medians["python -c pass"]
     print(f"median of {args.repeats} runs, in turns\n")
     print("| command | median | over bare python |")
     print("|---|---:|---:|")
-    for name, values in times.items():
-        median = statistics.median(values)
+    for name, median in medians.items():
         print(f"| `{name}` | {median * 1000:.0f} ms | +{(median - base) * 1000:.0f} ms |")
 
 

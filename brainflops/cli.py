@@ -21,6 +21,7 @@ from brainflops.errors import BrainflopsError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from brainflops.engine.evaluate import Estimate
     from brainflops.model.load import LoadedScenario
 
 EXIT_CODES = """Exit codes: 0 success; 1 a check failed; 2 bad input or usage."""
@@ -39,6 +40,9 @@ app = typer.Typer(
 )
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file, or a bundled name.")]
+ScenariosArg = Annotated[
+    list[str], typer.Argument(help="Scenario files, bundled names or directories.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")]
 SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", help="Monte Carlo samples.", show_default="100000")
@@ -83,6 +87,25 @@ def _load(ref: str, overrides: list[str] | None) -> LoadedScenario:
     return load_scenario(ref, overrides or ())
 
 
+def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) -> Estimate:
+    from brainflops.engine import estimate
+
+    loaded = _load(ref, overrides)
+    return estimate(loaded.scenario, samples, seed, where=loaded.document.path)
+
+
+def _show(json: bool, kind: str, *args: Any) -> None:
+    """JSON (`render.jsonout.<kind>_document`) or the terminal (`render.terminal.print_<kind>`)."""
+    if json:
+        from brainflops.render import jsonout
+
+        _write_json(getattr(jsonout, f"{kind}_document")(*args))
+    else:
+        from brainflops.render import terminal
+
+        getattr(terminal, f"print_{kind}")(_console(), *args)
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"brainflops {__version__}\n")
@@ -109,18 +132,7 @@ def estimate(
 ) -> None:
     """Estimate compute, memory, events and bandwidth of a scenario, with uncertainty."""
     with _errors():
-        from brainflops.engine import estimate as run
-
-        loaded = _load(scenario, set_)
-        est = run(loaded.scenario, samples, seed, where=loaded.document.path)
-        if json:
-            from brainflops.render.jsonout import estimate_document
-
-            _write_json(estimate_document(est))
-        else:
-            from brainflops.render.terminal import print_estimate
-
-            print_estimate(_console(), est)
+        _show(json, "estimate", _estimate(scenario, set_, samples, seed))
 
 
 @app.command()
@@ -138,15 +150,7 @@ def sensitivity(
     with _errors():
         from brainflops.analysis.sensitivity import sensitivity as run
 
-        result = run(_load(scenario, set_).scenario, output, samples, seed)
-        if json:
-            from brainflops.render.jsonout import sensitivity_document
-
-            _write_json(sensitivity_document(result))
-        else:
-            from brainflops.render.terminal import print_sensitivity
-
-            print_sensitivity(_console(), result)
+        _show(json, "sensitivity", run(_load(scenario, set_).scenario, output, samples, seed))
 
 
 MachinesOpt = Annotated[
@@ -179,7 +183,6 @@ def compare(
     """Compare a scenario with supercomputers, and project when the #1 system matches it."""
     with _errors():
         from brainflops.analysis.compare import compare as run
-        from brainflops.engine import estimate
         from brainflops.model.data import load_machines
         from brainflops.model.load import parse_projection_option
 
@@ -190,17 +193,8 @@ def compare(
             selected.append(name)
             if spec is not None:
                 added[name] = spec
-        loaded = _load(scenario, set_)
-        est = estimate(loaded.scenario, samples, seed, where=loaded.document.path)
-        result = run(est, load_machines(machines), machine or (), selected, added)
-        if json:
-            from brainflops.render.jsonout import compare_document
-
-            _write_json(compare_document(result))
-        else:
-            from brainflops.render.terminal import print_comparison
-
-            print_comparison(_console(), result)
+        est = _estimate(scenario, set_, samples, seed)
+        _show(json, "compare", run(est, load_machines(machines), machine or (), selected, added))
 
 
 @app.command()
@@ -209,15 +203,7 @@ def machines(machines: MachinesOpt = None, json: JsonOpt = False) -> None:
     with _errors():
         from brainflops.model.data import load_machines, top500_number1
 
-        systems, history = load_machines(machines), top500_number1()
-        if json:
-            from brainflops.render.jsonout import machines_document
-
-            _write_json(machines_document(systems, history))
-        else:
-            from brainflops.render.terminal import print_machines
-
-            print_machines(_console(), systems, history)
+        _show(json, "machines", load_machines(machines), top500_number1())
 
 
 @app.command()
@@ -238,7 +224,6 @@ def diff(
     """
     with _errors():
         from brainflops.analysis.diff import diff as run
-        from brainflops.engine import estimate
         from brainflops.errors import InputError
         from brainflops.model.scenario import OUTPUTS
 
@@ -246,26 +231,16 @@ def diff(
             raise InputError.at(
                 "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
             )
-        first, second = _load(a, set_), _load(b, set_)
-        result = run(
-            estimate(first.scenario, samples, seed, where=first.document.path),
-            estimate(second.scenario, samples, seed, where=second.document.path),
-        )
+        result = run(_estimate(a, set_, samples, seed), _estimate(b, set_, samples, seed))
         if json:
-            from brainflops.render.jsonout import diff_document
-
-            _write_json(diff_document(result))
+            _show(json, "diff", result)
         else:
-            from brainflops.render.terminal import print_diff
-
-            print_diff(_console(), result, output)
+            _show(json, "diff", result, output)
 
 
 @app.command()
 def check(
-    scenarios: Annotated[
-        list[str], typer.Argument(help="Scenario files, bundled names or directories.")
-    ],
+    scenarios: ScenariosArg,
     machines: MachinesOpt = None,
     json: JsonOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
@@ -274,7 +249,6 @@ def check(
     """Verify that scenarios reproduce the figures their sources published (exit 1 if not)."""
     with _errors():
         from brainflops.analysis.check import check_estimate
-        from brainflops.engine import estimate
         from brainflops.errors import CheckFailed
         from brainflops.model.data import load_machines
         from brainflops.model.load import expand_refs
@@ -282,17 +256,8 @@ def check(
         systems = load_machines(machines)
         results = []
         for ref in expand_refs(scenarios):
-            loaded = _load(ref, None)
-            est = estimate(loaded.scenario, samples, seed, where=loaded.document.path)
-            results.extend(check_estimate(est, systems))
-        if json:
-            from brainflops.render.jsonout import check_document
-
-            _write_json(check_document(results, samples, seed))
-        else:
-            from brainflops.render.terminal import print_checks
-
-            print_checks(_console(), results, samples, seed)
+            results.extend(check_estimate(_estimate(ref, None, samples, seed), systems))
+        _show(json, "check", results, samples, seed)
         failed = [r for r in results if not r.passed]
         if failed:
             raise CheckFailed(f"{len(failed)} of {len(results)} checks failed")
@@ -300,9 +265,7 @@ def check(
 
 @app.command()
 def report(
-    scenarios: Annotated[
-        list[str], typer.Argument(help="Scenario files, bundled names or directories.")
-    ],
+    scenarios: ScenariosArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="The report folder.")],
     check_only: Annotated[
         bool,

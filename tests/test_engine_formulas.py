@@ -12,10 +12,12 @@ from brainflops.errors import InputError
 from brainflops.model.scenario import Scenario
 
 
+def document(**fields: Any) -> Scenario:
+    return Scenario.model_validate({"brainflops": 1, "name": "t", "title": "t", **fields})
+
+
 def scenario(populations: dict[str, Any], **extra: Any) -> Scenario:
-    return Scenario.model_validate(
-        {"brainflops": 1, "name": "t", "title": "t", "populations": populations, **extra}
-    )
+    return document(populations=populations, **extra)
 
 
 def median(s: Scenario, output: str = "compute_flops") -> float:
@@ -142,14 +144,9 @@ def test_memory_unknown_without_a_figure() -> None:
 
 
 def test_functional() -> None:
-    s = Scenario.model_validate(
-        {
-            "brainflops": 1,
-            "name": "m",
-            "title": "m",
-            "method": "functional",
-            "functional": {"reference_flops": 1e9, "scale": 1e5, "memory_bytes": 1e14},
-        }
+    s = document(
+        method="functional",
+        functional={"reference_flops": 1e9, "scale": 1e5, "memory_bytes": 1e14},
     )
     est = estimate(s)
     assert est.stats["compute_flops"] is not None and est.stats["memory_bytes"] is not None
@@ -158,15 +155,10 @@ def test_functional() -> None:
 
 
 def test_landauer_limit() -> None:
-    s = Scenario.model_validate(
-        {
-            "brainflops": 1,
-            "name": "l",
-            "title": "l",
-            "method": "limit",
-            "limit": {"temperature_k": 310, "bits_per_flop": 1},
-            "energy": {"brain_power_w": 20},
-        }
+    s = document(
+        method="limit",
+        limit={"temperature_k": 310, "bits_per_flop": 1},
+        energy={"brain_power_w": 20},
     )
     # 20 W / (1.380649e-23 J/K × 310 K × ln 2) = 20 / 2.9667e-21 = 6.7415e21
     expected = 20 / (1.380649e-23 * 310 * math.log(2))

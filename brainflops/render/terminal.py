@@ -21,7 +21,9 @@ from brainflops.render.units import year as year_text
 
 
 def interval(p5: float, p95: float, unit: str) -> str:
-    return f"{si(p5, unit)} – {si(p95, unit)}"
+    """`14.4 T – 5.56 PFLOP/s`: the unit once, at the end."""
+    low = si(p5, unit)
+    return f"{low.removesuffix(unit).rstrip() if low.endswith(unit) else low} – {si(p95, unit)}"
 
 
 def _footer(console: Console, samples: int, seed: int) -> None:
@@ -39,22 +41,22 @@ def print_estimate(console: Console, est: Estimate) -> None:
     s = est.scenario
     console.print(f"[bold]{s.name}[/bold]: {escape(s.title)}")
     table = Table(title="Estimate", title_justify="left")
-    table.add_column("output")
-    table.add_column("median", justify="right")
-    table.add_column("90% interval", justify="right")
-    table.add_column("method")
+    table.add_column("output", no_wrap=True)
+    table.add_column("median", justify="right", no_wrap=True)
+    table.add_column("90% interval", justify="right", no_wrap=True)
+    table.add_column("how", no_wrap=True)
     for name in OUTPUTS:
         stats = est.stats[name]
         unit = UNITS[name]
         if stats is None:
-            table.add_row(LABELS[name], "unknown", "", "[dim]not given by the scenario[/dim]")
+            table.add_row(LABELS[name], "unknown", "", "[dim]not given[/dim]")
             continue
         point = stats.p5 == stats.p95
         table.add_row(
             LABELS[name],
             si(stats.median, unit),
             "" if point else interval(stats.p5, stats.p95, unit),
-            "point" if point else ("exact" if stats.exact else "Monte Carlo"),
+            "point" if point else ("exact" if stats.exact else "MC"),
         )
     console.print(table)
     if est.compute_shares:
@@ -71,26 +73,28 @@ def print_estimate(console: Console, est: Estimate) -> None:
     _footer(console, est.samples, est.seed)
 
 
-def print_sensitivity(console: Console, result: Sensitivity, width: int = 20) -> None:
+def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) -> None:
     """A tornado: one bar per input, longest first."""
     label = LABELS.get(result.output, result.output)
     console.print(f"[bold]{result.scenario}[/bold]: what drives {label} ({result.method})")
+    console.print("[dim]share: of the variance of log10(output)[/dim]")
     if not result.inputs:
         console.print("No uncertain inputs: every quantity of this output is a single number.")
     else:
         table = Table(show_header=True, box=None)
         table.add_column("input", no_wrap=True)
-        table.add_column("share of Var(log10)", justify="right")
-        table.add_column("")
-        table.add_column("90% range", justify="right")
+        table.add_column("share", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True)
+        table.add_column("90% range", justify="right", no_wrap=True)
         for item in result.inputs:
             bar = "█" * max(1, round(item.share * width)) if item.share > 0 else ""
-            table.add_row(item.name, f"{item.share:.1%}", bar, f"{item.low:.3g} – {item.high:.3g}")
+            span = f"{plain(item.low, 3)} – {plain(item.high, 3)}"
+            table.add_row(item.name, f"{item.share:.1%}", bar, span)
         console.print(table)
     _footer(console, result.samples, result.seed)
 
 
-def print_comparison(console: Console, c: Comparison) -> None:
+def print_compare(console: Console, c: Comparison) -> None:
     s = c.estimate.scenario
     compute = c.estimate.stats["compute_flops"]
     assert compute is not None
@@ -194,7 +198,7 @@ def print_machines(
     )
 
 
-def print_checks(console: Console, results: Sequence[CheckResult], samples: int, seed: int) -> None:
+def print_check(console: Console, results: Sequence[CheckResult], samples: int, seed: int) -> None:
     table = Table(title="Published figures", title_justify="left")
     table.add_column("scenario", no_wrap=True)
     table.add_column("check", no_wrap=True)

@@ -85,6 +85,6 @@ def ratio(value: float) -> str:
     return f"{_exp(f'{value:.2e}')}×"
 
 
-def plain(value: float) -> str:
+def plain(value: float, digits: int = 6) -> str:
     """A number as a scenario file would spell it: 1e8, 100000, 0.25."""
-    return _exp(f"{value:g}")
+    return _exp(f"{value:.{digits}g}")

@@ -1,0 +1,65 @@
+"""The README's examples are tests: its scenario runs, its messages are the real ones."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from brainflops.cli import app
+from tests.conftest import ROOT, invoke
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_scenario() -> str:
+    section = README.split("## Write your own scenario", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def commands() -> list[str]:
+    return sorted(
+        c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands
+    )
+
+
+def test_every_command_is_documented_and_has_help() -> None:
+    for name in commands():
+        assert f"brainflops {name}" in README, f"README does not show `brainflops {name}`"
+        result = invoke(name, "--help")
+        assert result.exit_code == 0 and "Usage: brainflops" in result.stdout
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        assert len(lines) > 2, f"`{name} --help` has no description"
+
+
+def test_readme_scenario_runs(tmp_path: Path) -> None:
+    path = tmp_path / "my-cortex.yaml"
+    path.write_text(readme_scenario(), encoding="utf-8")
+    assert invoke("validate", str(path)).exit_code == 0
+    doc = json.loads(invoke("estimate", str(path), "--json").stdout)
+    # 2e10 × √(1000·10000) × √(0.1·2) × √(1·100) = 2e10 × 3162.3 × 0.44721 × 10 = 2.828e14
+    assert doc["compute_flops"]["median"] == pytest.approx(2.828e14, rel=1e-3)
+    assert invoke("diff", "dettmers-2015", str(path)).exit_code == 0
+    assert (
+        invoke(
+            "report", "dettmers-2015", str(path), "-o", str(tmp_path / "r"), "--samples", "2000"
+        ).exit_code
+        == 0
+    )
+
+
+def test_readme_typo_message_is_the_real_one(tmp_path: Path) -> None:
+    shown = re.search(r"^my-cortex\.yaml:(\d+):(\d+): (.*)$", README, re.MULTILINE)
+    assert shown is not None
+    path = tmp_path / "my-cortex.yaml"
+    path.write_text(readme_scenario().replace('firing_rate_hz: "0.1 to 2"', "firing_rate: 1"))
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:{shown[1]}:{shown[2]}: {shown[3]}" in result.stderr
+
+
+def test_exit_code_table_lists_the_codes() -> None:
+    table = README.split("## Exit codes", 1)[1].split("##", 1)[0]
+    assert all(f"| {code} |" in table for code in (0, 1, 2))
