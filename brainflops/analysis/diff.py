@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from brainflops.engine.evaluate import Estimate, Stats, mc_stats
 from brainflops.engine.point import point_outputs
+from brainflops.model.quantity import Range
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 EXACT_PLAYERS = 12
@@ -169,7 +170,7 @@ def _dump(s: Scenario) -> dict[str, Any]:
 def _hybrid(
     a: Scenario, b_data: dict[str, Any], a_data: dict[str, Any], swap: Sequence[Path_]
 ) -> Scenario | None:
-    if swap == [("method",)] or tuple(swap) == (("method",),):
+    if list(swap) == [("method",)]:
         data = {**a_data, **{k: v for k, v in b_data.items() if k not in NOT_PLAYERS}}
         for key in set(a_data) - set(b_data) - set(NOT_PLAYERS):
             data.pop(key, None)
@@ -262,9 +263,7 @@ def _ratio(a: Estimate, b: Estimate, output: str) -> Stats | None:
 def _describe(value: Any) -> Any:
     """Ranges as the "a to b" text users write; everything else as it is."""
     if isinstance(value, dict) and {"low", "high"} <= set(value):
-        dist = "" if value.get("dist", "lognormal") == "lognormal" else f" {value['dist']}"
-        ci = "" if value.get("ci", 90) == 90 else f" ({value['ci']:g}% CI)"
-        return f"{value['low']:g} to {value['high']:g}{dist}{ci}"
+        return Range.model_validate(value).describe()
     if isinstance(value, dict):
         return {k: _describe(v) for k, v in value.items()}
     return value

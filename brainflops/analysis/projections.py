@@ -7,6 +7,7 @@ its doubling time, not folded into the years.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -227,8 +228,6 @@ def projection_set(
     }
     if not selected:
         return every
-    import difflib
-
     unknown = [n for n in selected if n not in every]
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(every), n=1)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from brainflops.model.quantity import Range
-from brainflops.model.scenario import FACTOR_KINDS, FactorSpec, Population, Scenario
+from brainflops.model.scenario import FactorSpec, Population, Scenario
 
 BOLTZMANN_J_PER_K = 1.380649e-23
 """Exact by the 2019 SI definition."""
@@ -244,4 +244,4 @@ def _is_set(s: Scenario, name: str) -> bool:
     return isinstance(value, FactorSpec | Range) or value != 1.0
 
 
-__all__ = ["FACTOR_KINDS", "Expr", "Model", "Term", "build"]
+__all__ = ["Expr", "Model", "Term", "build"]

@@ -215,7 +215,7 @@ def apply_set(doc: Document, assignment: str) -> Document:
             above = ".".join(parts[:depth])
             raise InputError.at(origin, f"{above} is a value, not a mapping")
         if part not in node:
-            if depth > 0 and parts[depth - 1] in _NEW_KEYS_REFUSED and depth == 1:
+            if depth == 1 and parts[0] in _NEW_KEYS_REFUSED:
                 _refuse_new(origin, parts[0], part, node)
             node[part] = {}
         else:

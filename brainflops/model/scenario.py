@@ -126,8 +126,6 @@ Factor = Annotated[
 ]
 """A number (applies to compute only) or `{compute, memory, communication}`."""
 
-FACTOR_KINDS = ("compute", "memory", "communication")
-
 
 class Factors(Frozen):
     dendritic_spikes: Factor = 1.0

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from brainflops.analysis.check import CheckResult, check_estimate
-from brainflops.analysis.compare import Comparison, compare
+from brainflops.analysis.compare import Comparison, compare, compare_machine, newest
 from brainflops.analysis.projections import DEFAULT_PROJECTIONS, landauer_flops_per_joule, resolve
 from brainflops.analysis.sensitivity import Sensitivity, sensitivity
 from brainflops.engine.evaluate import Estimate, estimate
@@ -82,8 +82,6 @@ def _r(value: float) -> float:
 
 
 def _ladder_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
-    from brainflops.analysis.compare import newest
-
     top = newest(machines)
     fugaku = next((m for m in machines.machines if m.key() == "fugaku"), None)
     lines = []
@@ -178,8 +176,6 @@ def _timeline_data(reports: Sequence[ScenarioReport], machines: MachinesFile) ->
 
 
 def _resources_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
-    from brainflops.analysis.compare import compare_machine, newest
-
     top = newest(machines)
     metrics = [
         ("compute_hpl", "compute vs HPL"),

@@ -1,0 +1,31 @@
+"""A plain `pip install` must carry the bundled scenarios, the data and the schema."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_wheel_contains_scenarios_and_data(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("brainflops-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    scenarios = {f"brainflops/scenarios/{p.name}" for p in (ROOT / "scenarios").glob("*.yaml")}
+    assert scenarios <= names
+    for data in (
+        "machines.yaml",
+        "top500_number1.csv",
+        "top500_aggregate.csv",
+        "scenario.schema.json",
+    ):
+        assert f"brainflops/data/{data}" in names
+    assert not any(n.startswith(("tests/", "docs/")) for n in names)
