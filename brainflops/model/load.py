@@ -208,7 +208,7 @@ def apply_set(doc: Document, assignment: str) -> Document:
     if not sep or not all(parts):
         raise InputError.at(origin, "expected key.path=value, e.g. factors.neural_backprop=2")
     value = parse_value(raw, origin)
-    data = _merge(doc.data, {})
+    data = dict(doc.data)  # copied along the path below, so the document stays as it was
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
         if not isinstance(node, dict):
