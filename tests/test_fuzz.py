@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brainflops.errors import InputError
-from brainflops.io.yaml import parse_yaml
+from brainflops.io.yaml import resolve_plain, parse_yaml
 from tests.conftest import ROOT, invoke
 
 EXAMPLES = int(os.environ.get("BRAINFLOPS_FUZZ_EXAMPLES", "25"))
@@ -119,6 +119,19 @@ scenario = st.fixed_dictionaries(
 )
 
 
+class Yaml12Dumper(yaml.SafeDumper):
+    """PyYAML writes YAML 1.1: it leaves `0E0` unquoted, which YAML 1.2 (and brainflops)
+    reads as a number. Quote every string that would not read back as a string."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = None if resolve_plain(text).endswith(":str") else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+Yaml12Dumper.add_representer(str, _represent_str)
+
+
 def no_traceback(result: Any) -> None:
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.stdout, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
@@ -131,7 +144,7 @@ def test_valid_documents_give_finite_positive_outputs(
     tmp_path_factory: Any, doc: dict[str, Any]
 ) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "s.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump(doc, Dumper=Yaml12Dumper, allow_unicode=True), encoding="utf-8")
     result = invoke("estimate", str(path), "--json", "--samples", "2000")
     no_traceback(result)
     assert result.exit_code == 0, result.stderr

@@ -66,7 +66,8 @@ def evaluate(expr: Expr, values: Values) -> Array | float:
 
     Works in place on the arrays it creates (never on its inputs): one allocation per term.
     """
-    with np.errstate(over="ignore", invalid="ignore"):  # thread-local: set it here
+    # errstate is thread-local, so it is set here; inf and NaN are reported by the caller
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         return _evaluate(expr, values)
 
 

@@ -107,7 +107,7 @@ class _Loader(yaml.SafeLoader):
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and implicit[0] and value is not None:
-            return _resolve_plain(value)
+            return resolve_plain(value)
         if kind is ScalarNode:
             return _STD + "str"
         return _STD + ("seq" if kind is SequenceNode else "map")
@@ -121,7 +121,8 @@ class _Refused(Exception):
         self.message = message
 
 
-def _resolve_plain(value: str) -> str:
+def resolve_plain(value: str) -> str:
+    """The YAML 1.2 core tag of an unquoted scalar (plus `_` in numbers)."""
     if value in _NULL:
         return _STD + "null"
     if value in _TRUE or value in _FALSE:
