@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brainflops.errors import InputError
-from brainflops.io.yaml import resolve_plain, parse_yaml
+from brainflops.io.yaml import parse_yaml, resolve_plain
 from tests.conftest import ROOT, invoke
 
 EXAMPLES = int(os.environ.get("BRAINFLOPS_FUZZ_EXAMPLES", "25"))
