@@ -94,6 +94,17 @@ def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) ->
     return estimate(loaded.scenario, samples, seed, where=loaded.document.path)
 
 
+def _prefetch(json: bool) -> None:
+    """Import the terminal renderer (rich) on the other core while the engine computes."""
+    if not json:
+        import threading
+        from importlib import import_module
+
+        threading.Thread(
+            target=import_module, args=("brainflops.render.terminal",), daemon=True
+        ).start()
+
+
 def _show(json: bool, kind: str, *args: Any) -> None:
     """JSON (`render.jsonout.<kind>_document`) or the terminal (`render.terminal.print_<kind>`)."""
     if json:
@@ -132,6 +143,7 @@ def estimate(
 ) -> None:
     """Estimate compute, memory, events and bandwidth of a scenario, with uncertainty."""
     with _errors():
+        _prefetch(json)
         _show(json, "estimate", _estimate(scenario, set_, samples, seed))
 
 

@@ -284,6 +284,7 @@ def estimate(
 def _shares(parts: Mapping[str, Array | float], total: Array | float) -> dict[str, float]:
     def share(values: Array | float) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
-            return float(np.nan_to_num(np.median(np.divide(values, total)), nan=0.0))
+            ratio = np.divide(values, total)  # a fresh array: the median may reorder it
+            return float(np.nan_to_num(np.median(ratio, overwrite_input=True), nan=0.0))
 
     return dict(zip(parts, _parallel(share, parts.values()), strict=True))
