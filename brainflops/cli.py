@@ -162,7 +162,9 @@ def sensitivity(
     with _errors():
         from brainflops.analysis.sensitivity import sensitivity as run
 
-        _show(json, "sensitivity", run(_load(scenario, set_).scenario, output, samples, seed))
+        loaded = _load(scenario, set_)
+        result = run(loaded.scenario, output, samples, seed, where=loaded.document.path)
+        _show(json, "sensitivity", result)
 
 
 MachinesOpt = Annotated[

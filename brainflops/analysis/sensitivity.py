@@ -17,12 +17,12 @@ import numpy as np
 
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from brainflops.engine.evaluate import (
+    Estimate,
     draw_inputs,
-    evaluate,
+    estimate,
     exact_stats,
     log_variance_shares,
 )
-from brainflops.engine.expr import build
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
 from brainflops.model.quantity import Range
@@ -75,11 +75,19 @@ def sensitivity(
     output: str = "compute_flops",
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
+    *,
+    where: str | None = None,
 ) -> Sensitivity:
     """Rank the uncertain inputs of a scenario by their share of Var(log10 output)."""
     if output not in OUTPUTS:
         raise InputError.at("--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}")
-    model = build(scenario)
+    return explain(estimate(scenario, samples, seed, where=where), output)
+
+
+def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
+    """Sensitivity from an estimate (whose checks already refused inf and NaN)."""
+    scenario, samples, seed = est.scenario, est.samples, est.seed
+    model = est.model
     expr = model.outputs[output]
     if expr is None:
         raise InputError.at("--output", f"{output} is unknown for scenario {scenario.name!r}")
@@ -95,8 +103,8 @@ def sensitivity(
         shares = log_variance_shares(expr, model.quantities)
     else:
         method = "first-order (binned)"
+        y = np.asarray(est.draws[output], dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.asarray(evaluate(expr, values), dtype=np.float64)
             log_y = np.log10(np.where(y > 0, y, np.nan))
         keep = np.isfinite(log_y)
         shares = {

@@ -20,7 +20,7 @@ import numpy as np
 from brainflops.analysis.check import CheckResult, check_estimate
 from brainflops.analysis.compare import Comparison, compare, compare_machine, newest
 from brainflops.analysis.projections import DEFAULT_PROJECTIONS, landauer_flops_per_joule, resolve
-from brainflops.analysis.sensitivity import Sensitivity, sensitivity
+from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.engine.evaluate import Estimate, estimate
 from brainflops.errors import InputError
 from brainflops.model.data import top500_aggregate
@@ -64,7 +64,7 @@ def analyse(
             )
         names[s.name] = loaded.document.path
         est = estimate(s, samples, seed, where=loaded.document.path)
-        sens = sensitivity(s, "compute_flops", samples, seed) if est.uncertain else None
+        sens = explain(est) if est.uncertain else None
         out.append(
             ScenarioReport(
                 loaded.document.path,
