@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from brainflops.engine.evaluate import Estimate
     from brainflops.model.load import LoadedScenario
+    from brainflops.model.machines import MachinesFile
 
 EXIT_CODES = """Exit codes: 0 success; 1 a check failed; 2 bad input or usage."""
 
@@ -58,10 +59,10 @@ SetOpt = Annotated[
 ]
 
 
-def _console(stderr: bool = False) -> Console:
+def _console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False)
 
 
 @contextmanager
@@ -92,6 +93,14 @@ def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) ->
 
     loaded = _load(ref, overrides)
     return estimate(loaded.scenario, samples, seed, where=loaded.document.path)
+
+
+def _batch(scenarios: list[str], machines: Path | None) -> tuple[list[str], MachinesFile]:
+    """The scenario files behind files, names and directories, and the machines to use."""
+    from brainflops.model.data import load_machines
+    from brainflops.model.load import expand_refs
+
+    return expand_refs(scenarios), load_machines(machines)
 
 
 def _prefetch(json: bool) -> None:
@@ -246,10 +255,7 @@ def diff(
                 "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
             )
         result = run(_estimate(a, set_, samples, seed), _estimate(b, set_, samples, seed))
-        if json:
-            _show(json, "diff", result)
-        else:
-            _show(json, "diff", result, output)
+        _show(json, "diff", result, *(() if json else (output,)))  # JSON has every output
 
 
 @app.command()
@@ -264,12 +270,10 @@ def check(
     with _errors():
         from brainflops.analysis.check import check_estimate
         from brainflops.errors import CheckFailed
-        from brainflops.model.data import load_machines
-        from brainflops.model.load import expand_refs
 
-        systems = load_machines(machines)
+        refs, systems = _batch(scenarios, machines)
         results = []
-        for ref in expand_refs(scenarios):
+        for ref in refs:
             results.extend(check_estimate(_estimate(ref, None, samples, seed), systems))
         _show(json, "check", results, samples, seed)
         failed = [r for r in results if not r.passed]
@@ -294,14 +298,10 @@ def report(
     """Write a deterministic report (index.md, data.json, SVG figures) that CI can check."""
     with _errors():
         from brainflops.errors import CheckFailed
-        from brainflops.model.data import load_machines
-        from brainflops.model.load import expand_refs
         from brainflops.render.report import analyse, render, stale_files, write_report
 
-        systems = load_machines(machines)
-        files = render(
-            analyse(expand_refs(scenarios), systems, samples, seed), systems, samples, seed
-        )
+        refs, systems = _batch(scenarios, machines)
+        files = render(analyse(refs, systems, samples, seed), systems, samples, seed)
         if check_only:
             stale = stale_files(files, out)
             if stale:
