@@ -13,8 +13,6 @@ from pydantic import Field, model_validator
 from brainflops.model.projections import LIST_DATE
 from brainflops.model.quantity import Frozen
 
-Positive = float | None
-
 MACHINE_FIGURES = (
     "hpl_rmax_flops",
     "rpeak_flops",

@@ -227,10 +227,3 @@ def resources(data: FigureData) -> str:
     )
     ax.set_title(f"Compute, memory and bandwidth against {data['machine']}")
     return _svg(fig, data)
-
-
-def log_range(values: list[float]) -> tuple[float, float]:
-    """Decade-aligned limits around positive values."""
-    low = 10 ** math.floor(math.log10(min(values)))
-    high = 10 ** math.ceil(math.log10(max(values)))
-    return low, high
