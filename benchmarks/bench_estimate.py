@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import medians_in_turns
+from timing import medians_in_turns, print_table
 
 SCENARIO = """\
 brainflops: 1
@@ -112,10 +112,10 @@ def main() -> None:
         f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
         f"{args.samples:,} samples, median of {args.repeats} runs\n"
     )
-    print("| contender | median wall time | brainflops / this |")
-    print("|---|---:|---:|")
-    for name, median in medians.items():
-        print(f"| {name} | {median:.3f} s | {base / median:.2f} |")
+    print_table(
+        ("contender", "median wall time", "brainflops / this"),
+        [(name, f"{median:.3f} s", f"{base / median:.2f}") for name, median in medians.items()],
+    )
 
 
 if __name__ == "__main__":

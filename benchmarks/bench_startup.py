@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from timing import medians_in_turns
+from timing import medians_in_turns, print_table
 
 
 def main() -> None:
@@ -31,10 +31,13 @@ def main() -> None:
     medians = medians_in_turns(contenders, args.repeats)
     base = medians["python -c pass"]
     print(f"median of {args.repeats} runs, in turns\n")
-    print("| command | median | over bare python |")
-    print("|---|---:|---:|")
-    for name, median in medians.items():
-        print(f"| `{name}` | {median * 1000:.0f} ms | +{(median - base) * 1000:.0f} ms |")
+    print_table(
+        ("command", "median", "over bare python"),
+        [
+            (f"`{name}`", f"{median * 1000:.0f} ms", f"+{(median - base) * 1000:.0f} ms")
+            for name, median in medians.items()
+        ],
+    )
 
 
 if __name__ == "__main__":

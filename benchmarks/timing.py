@@ -22,3 +22,11 @@ def medians_in_turns(contenders: dict[str, list[str]], repeats: int) -> dict[str
         for name, argv in contenders.items():
             times[name].append(wall(argv))
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+def print_table(header: tuple[str, str, str], rows: list[tuple[str, str, str]]) -> None:
+    """A Markdown table (first column left, the others right), as the README shows it."""
+    print(f"| {' | '.join(header)} |")
+    print("|---|---:|---:|")
+    for row in rows:
+        print(f"| {' | '.join(row)} |")

@@ -33,6 +33,14 @@ def make(out: Path, *extra: str, scenarios: list[str] = SCENARIOS) -> Any:
     return invoke("report", *scenarios, "-o", str(out), *FAST, *extra)
 
 
+@pytest.fixture
+def existing(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A report already on disk, and its bytes, for the tests that must leave it intact."""
+    out = tmp_path / "report"
+    make(out)
+    return out, snapshot(out)
+
+
 def test_report_contents(tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = make(out)
@@ -62,10 +70,10 @@ def test_two_runs_are_identical(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
-def test_check_fresh_stale_and_missing(tmp_path: Path, write: Any) -> None:
-    out = tmp_path / "report"
-    make(out)
-    before = snapshot(out)
+def test_check_fresh_stale_and_missing(
+    tmp_path: Path, write: Any, existing: tuple[Path, dict[str, bytes]]
+) -> None:
+    out, before = existing
     fresh = make(out, "--check")
     assert fresh.exit_code == 0 and "up to date" in fresh.stdout
     # a scenario value changes: stale, exit 1, a diff, nothing written
@@ -96,9 +104,10 @@ def test_check_fresh_stale_and_missing(tmp_path: Path, write: Any) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
-def test_fingerprint_ignores_svg_bytes_but_not_data(tmp_path: Path) -> None:
-    out = tmp_path / "report"
-    make(out)
+def test_fingerprint_ignores_svg_bytes_but_not_data(
+    existing: tuple[Path, dict[str, bytes]],
+) -> None:
+    out, _ = existing
     ladder = out / "figures" / "ladder.svg"
     text = ladder.read_text()
     # another matplotlib would write other bytes for the same data: still fresh
@@ -112,10 +121,10 @@ def test_fingerprint_ignores_svg_bytes_but_not_data(tmp_path: Path) -> None:
     assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
 
 
-def test_a_failing_scenario_leaves_the_old_report(tmp_path: Path, write: Any) -> None:
-    out = tmp_path / "report"
-    make(out)
-    before = snapshot(out)
+def test_a_failing_scenario_leaves_the_old_report(
+    tmp_path: Path, write: Any, existing: tuple[Path, dict[str, bytes]]
+) -> None:
+    out, before = existing
     bad = write(
         "bad.yaml",
         "brainflops: 1\nname: bad\ntitle: bad\nmethod: functional\n"
@@ -128,11 +137,9 @@ def test_a_failing_scenario_leaves_the_old_report(tmp_path: Path, write: Any) ->
 
 
 def test_a_failing_write_leaves_the_old_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: tuple[Path, dict[str, bytes]]
 ) -> None:
-    out = tmp_path / "report"
-    make(out)
-    before = snapshot(out)
+    out, before = existing
     calls = {"n": 0}
     real = Path.write_text
 
@@ -151,11 +158,9 @@ def test_a_failing_write_leaves_the_old_report(
 
 
 def test_missing_matplotlib_is_an_input_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, existing: tuple[Path, dict[str, bytes]]
 ) -> None:
-    out = tmp_path / "report"
-    make(out)
-    before = snapshot(out)
+    out, before = existing
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     assert_input_error(make(out), "figures need matplotlib: pip install 'brainflops[plot]'")

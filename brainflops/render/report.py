@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from brainflops.analysis.check import CheckResult, check_estimate
-from brainflops.analysis.compare import Comparison, compare, compare_machine, newest
+from brainflops.analysis.compare import Comparison, compare, newest
 from brainflops.analysis.projections import DEFAULT_PROJECTIONS, landauer_flops_per_joule, resolve
 from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.engine.evaluate import Estimate, estimate
@@ -185,7 +185,9 @@ def _resources_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -
     ]
     rows = []
     for r in sorted(reports, key=_median):
-        ratios = {x.key: _r(x.ratio.median) for x in compare_machine(r.estimate, top).ratios}
+        # the default comparison already holds the newest #1: no need to compare again
+        row_of_top = next(m for m in r.comparison.machines if m.machine == top)
+        ratios = {x.key: _r(x.ratio.median) for x in row_of_top.ratios}
         row: dict[str, Any] = {"name": r.estimate.scenario.name}
         row.update({k: ratios.get(k) for k, _ in metrics})
         if any(row[k] is not None for k, _ in metrics[1:]):
