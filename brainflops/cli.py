@@ -6,11 +6,15 @@ Heavy modules (numpy, pydantic models, matplotlib) are imported inside the comma
 
 from __future__ import annotations
 
+import errno
+import io
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -25,7 +29,10 @@ if TYPE_CHECKING:
     from brainflops.model.load import LoadedScenario
     from brainflops.model.machines import MachinesFile
 
-EXIT_CODES = """Exit codes: 0 success; 1 a check failed; 2 bad input or usage."""
+EXIT_CODES = (
+    "Exit codes: 0 success; 1 a check failed; 2 bad input, usage or an unwritable output; "
+    "3 an internal error (a bug: please report it)."
+)
 
 app = typer.Typer(
     name="brainflops",
@@ -48,7 +55,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdou
 SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", help="Monte Carlo samples.", show_default="100000")
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.", show_default="20150727")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="Random seed (0 or more).", show_default="20150727")
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -62,18 +71,66 @@ SetOpt = Annotated[
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1, the code of a failed check
+            _output_failed(BrokenPipeError(errno.EPIPE, "broken pipe"))
+
+    return _Console(highlight=False, soft_wrap=False)
+
+
+MAX_PROBLEMS_SHOWN = 50
+"""A file with 30,000 unknown keys gets the first 50 messages and a count, not a flood."""
 
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Map the library's typed errors to messages on stderr and exit codes."""
+    """Map the library's typed errors to messages on stderr and exit codes.
+
+    Anything else is a bug: one line asking for a report and exit 3 (the traceback only
+    with BRAINFLOPS_DEBUG=1), so that a user never sees a traceback and a test never
+    mistakes a crash for a refusal.
+    """
     try:
         yield
     except BrainflopsError as exc:
-        for line in str(exc).splitlines():
-            sys.stderr.write(f"{line}\n")
+        lines = str(exc).splitlines()
+        for line in lines[:MAX_PROBLEMS_SHOWN]:
+            _stderr(line)
+        if len(lines) > MAX_PROBLEMS_SHOWN:
+            _stderr(f"... and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems")
         raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+        raise
+    except OSError as exc:
+        if _is_output_error(exc):
+            _output_failed(exc)  # here, before click turns a broken pipe into exit 1
+        _internal_error(exc)
+    except Exception as exc:  # the last resort: every other error is a bug
+        _internal_error(exc)
+
+
+def _stderr(line: str) -> None:
+    if sys.stderr is not None:
+        sys.stderr.write(f"{line}\n")
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    import os
+
+    if os.environ.get("BRAINFLOPS_DEBUG") == "1":
+        raise exc
+    command = " ".join(["brainflops", *sys.argv[1:]])[:200]
+    _stderr(
+        f"internal error: {type(exc).__name__}: {str(exc)[:200]} "
+        f"(brainflops {__version__}, command: {command}); please report it, "
+        "and run again with BRAINFLOPS_DEBUG=1 for the traceback"
+    )
+    raise typer.Exit(3) from None
+
+
+def _is_output_error(exc: OSError) -> bool:
+    """A failure to write stdout (closed, full, a pipe whose reader left)."""
+    return isinstance(exc, BrokenPipeError) or getattr(exc, "brainflops_stdout", False)
 
 
 def _write_json(document: dict[str, Any]) -> None:
@@ -92,7 +149,7 @@ def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) ->
     from brainflops.engine import estimate
 
     loaded = _load(ref, overrides)
-    return estimate(loaded.scenario, samples, seed, where=loaded.document.path)
+    return estimate(loaded.scenario, samples, seed, where=loaded.document)
 
 
 def _batch(scenarios: list[str], machines: Path | None) -> tuple[list[str], MachinesFile]:
@@ -172,7 +229,7 @@ def sensitivity(
         from brainflops.analysis.sensitivity import sensitivity as run
 
         loaded = _load(scenario, set_)
-        result = run(loaded.scenario, output, samples, seed, where=loaded.document.path)
+        result = run(loaded.scenario, output, samples, seed, where=loaded.document)
         _show(json, "sensitivity", result)
 
 
@@ -322,15 +379,15 @@ def validate(
     scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
 ) -> None:
     """Check scenario files; print every error as path:line:col: message."""
-    from brainflops.errors import InputError, Problem
-
-    problems: list[Problem] = []
-    for ref in scenarios:
-        try:
-            _load(ref, None)
-        except InputError as exc:
-            problems.extend(exc.problems)
     with _errors():
+        from brainflops.errors import InputError, Problem
+
+        problems: list[Problem] = []
+        for ref in scenarios:
+            try:
+                _load(ref, None)
+            except InputError as exc:
+                problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
         sys.stdout.write(f"{len(scenarios)} scenario(s) valid\n")
@@ -339,9 +396,10 @@ def validate(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
-    from brainflops.model.scenario import scenario_json_schema
+    with _errors():
+        from brainflops.model.scenario import scenario_json_schema
 
-    _write_json(scenario_json_schema())
+        _write_json(scenario_json_schema())
 
 
 @app.command("list")
@@ -368,8 +426,87 @@ def list_(json: JsonOpt = False) -> None:
         _console().print(table)
 
 
+class _Stdout:
+    """stdout, with every failure to write it marked as an output error (not a bug).
+
+    A closed stdout (`>&-`) is None in Python: writing to it then fails the same way.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _failed(self, exc: OSError) -> NoReturn:
+        exc.brainflops_stdout = True  # type: ignore[attr-defined]
+        raise exc
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            self._failed(OSError(errno.EBADF, "stdout is closed"))
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            self._failed(exc)
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self._failed(exc)
+
+    def __getattr__(self, name: str) -> Any:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+def _prepare_streams() -> None:
+    """No encoding or closed stream may turn output into a traceback."""
+    if sys.stderr is None:
+        sys.stderr = io.StringIO()  # nowhere to write: messages are dropped, exit codes stay
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=errors)
+    sys.stdout = _Stdout(sys.stdout)
+
+
+def _output_failed(exc: OSError) -> NoReturn:
+    """stdout could not be written: quiet for a closed pipe (`| head`), else one line."""
+    try:  # nothing more may reach the broken stream, not even at interpreter exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+    if isinstance(exc, BrokenPipeError):
+        sys.exit(141)  # as a tool killed by SIGPIPE: the reader went away, nothing is wrong
+    from brainflops.io.files import describe_os_error
+
+    _stderr(f"brainflops: cannot write the output: {describe_os_error(exc)}")
+    sys.exit(2)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run like Ctrl-C, so that clean-ups (a report's temp folder) run."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    app(prog_name="brainflops")
+    _prepare_streams()
+    signal.signal(signal.SIGTERM, _terminate)
+    code: int | str | None = 0
+    try:
+        try:
+            app(prog_name="brainflops")
+        except SystemExit as exc:
+            code = exc.code
+        except KeyboardInterrupt:
+            _stderr("interrupted")
+            code = 130
+        sys.stdout.flush()
+    except OSError as exc:
+        _output_failed(exc)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

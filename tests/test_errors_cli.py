@@ -45,7 +45,7 @@ def test_validate_reports_every_file(tmp_path: Path) -> None:
 
 
 def test_missing_and_directory_scenarios(tmp_path: Path) -> None:
-    assert_input_error(invoke("estimate", str(tmp_path / "nope.yaml")), "nope.yaml: no such file")
+    assert_input_error(invoke("estimate", str(tmp_path / "nope.yaml")), "nope.yaml: No such file")
     assert_input_error(invoke("estimate", f"{tmp_path}/"), "is a directory")
 
 

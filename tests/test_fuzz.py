@@ -89,7 +89,7 @@ scenario = st.fixed_dictionaries(
     {
         "brainflops": st.just(1),
         "name": st.from_regex(r"[a-z][a-z0-9]{0,10}(-[a-z0-9]{1,5}){0,2}", fullmatch=True),
-        "title": st.text(min_size=1, max_size=40),
+        "title": st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=40),
         "populations": st.dictionaries(
             st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
             population,

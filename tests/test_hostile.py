@@ -129,7 +129,7 @@ def test_machines_file_binary_and_missing(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     path.write_bytes(b"\xff\xfe\x00")
     assert_refused(run("machines", "--machines", str(path)), f"{path}:1:1: not UTF-8")
-    assert_refused(run("machines", "--machines", str(tmp_path / "none.yaml")), "no such file")
+    assert_refused(run("machines", "--machines", str(tmp_path / "none.yaml")), "No such file")
     assert_refused(run("machines", "--machines", str(tmp_path)), "is a directory")
 
 

@@ -229,5 +229,5 @@ def test_bad_machines_file(write: Any, tmp_path: Path) -> None:
         invoke("machines", "--machines", str(typo)), f"{typo}:4:5: machines.0.hpl: unknown key"
     )
     assert_input_error(
-        invoke("machines", "--machines", str(tmp_path / "nope.yaml")), "no such file"
+        invoke("machines", "--machines", str(tmp_path / "nope.yaml")), "No such file"
     )

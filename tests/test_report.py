@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from brainflops.render.figures import fingerprint, read_fingerprint
+from brainflops.render.figures import fingerprint, seal, read_fingerprint
 from tests.conftest import ROOT, assert_input_error, invoke
 
 SCENARIOS = [
@@ -110,13 +110,18 @@ def test_fingerprint_ignores_svg_bytes_but_not_data(
     out, _ = existing
     ladder = out / "figures" / "ladder.svg"
     text = ladder.read_text()
-    # another matplotlib would write other bytes for the same data: still fresh
-    ladder.write_text(text.replace("<metadata>", "<metadata><!-- drawn elsewhere -->"))
+    # another matplotlib would write other bytes (sealed) for the same data: still fresh
+    ladder.write_text(seal(text.replace("<metadata>", "<metadata><!-- drawn elsewhere -->")))
     assert make(out, "--check").exit_code == 0
-    # the same bytes with another data fingerprint: stale
-    other = re.sub(r"sha256: [0-9a-f]{64}", "sha256: " + "0" * 64, text)
-    ladder.write_text(other)
-    assert make(out, "--check").exit_code == 1
+    # another data fingerprint, sealed as if brainflops had drawn it: stale
+    other = re.sub(r"data-sha256: [0-9a-f]{64}", "data-sha256: " + "0" * 64, text)
+    ladder.write_text(seal(other))
+    result = make(out, "--check")
+    assert result.exit_code == 1 and "the data it shows changed" in result.stdout
+    # the same data with a script slipped in by hand: stale, not "up to date"
+    ladder.write_text(text.replace("</svg>", "<script>alert(1)</script></svg>"))
+    result = make(out, "--check")
+    assert result.exit_code == 1 and "ladder.svg: changed by hand" in result.stdout
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
     assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
 

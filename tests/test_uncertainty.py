@@ -203,7 +203,11 @@ def test_sensitivity_cli() -> None:
     [
         ("{low: 0, high: 1}", "lognormal needs 0 < low"),
         ("{low: 2, high: 1, dist: uniform}", "needs low < high"),
-        ("{low: 1, high: 2, ci: 100}", "less than 100"),
+        ("{low: 1, high: 2, ci: 100}", "less than or equal to 99.9"),
+        # ci near 0 or 100 once divided by zero or left the normal quantile's domain
+        ("{low: 1, high: 2, ci: 1e-300}", "greater than or equal to 1"),
+        ("{low: 1, high: 2, ci: 99.99999999999999999}", "less than or equal to 99.9"),
+        ("{low: true, high: 2}", "Input should be a valid number"),
         ("{low: 1, high: 2, dist: uniform, ci: 50}", "ci has no meaning for uniform"),
         ("{low: 1, high: 2, dist: cauchy}", "Input should be"),
         ("'2 to 1'", "needs low < high"),

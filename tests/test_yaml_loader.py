@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from brainflops.errors import InputError
-from brainflops.io.yaml import MAX_DEPTH, MAX_FILE_BYTES, load_yaml, parse_yaml
+from brainflops.io.files import MAX_FILE_BYTES
+from brainflops.io.yaml import MAX_DEPTH, load_yaml, parse_yaml
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,7 @@ def test_refuses_non_utf8_with_position(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="No such file"):
         load_yaml(tmp_path / "nope.yaml")
     with pytest.raises(InputError, match="is a directory"):
         load_yaml(tmp_path)

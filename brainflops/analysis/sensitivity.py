@@ -18,6 +18,7 @@ import numpy as np
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from brainflops.engine.evaluate import (
     Estimate,
+    Where,
     draw_inputs,
     estimate,
     exact_stats,
@@ -29,6 +30,8 @@ from brainflops.model.quantity import Range
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 BINS = 50
+MIN_BINNED_SAMPLES = 20 * BINS
+"""Below this, the bin means are mostly noise: no shares are estimated (and none shown as 0%)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class InputShare:
 class Sensitivity:
     scenario: str
     output: str
-    method: Literal["exact", "first-order (binned)", "none"]
+    method: Literal["exact", "first-order (binned)", "none", "too few samples"]
     samples: int
     seed: int
     inputs: tuple[InputShare, ...]
@@ -76,7 +79,7 @@ def sensitivity(
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     *,
-    where: str | None = None,
+    where: Where = None,
 ) -> Sensitivity:
     """Rank the uncertain inputs of a scenario by their share of Var(log10 output)."""
     if output not in OUTPUTS:
@@ -88,17 +91,24 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
     """Sensitivity from an estimate (whose checks already refused inf and NaN)."""
     scenario, samples, seed = est.scenario, est.samples, est.seed
     model = est.model
-    expr = model.outputs[output]
+    expr = model.outputs.get(output)
     if expr is None:
-        raise InputError.at("--output", f"{output} is unknown for scenario {scenario.name!r}")
+        known = [k for k in OUTPUTS if model.outputs.get(k) is not None]
+        raise InputError.at(
+            "--output",
+            f"scenario {scenario.name!r} gives no {output}; it gives {', '.join(known)}",
+        )
     uncertain = {k: q for k, q in model.quantities.items() if isinstance(q, Range)}
     used = {name for term in expr for name, _ in term.powers}
     uncertain = {k: q for k, q in uncertain.items() if k in used}
     if not uncertain:
         return Sensitivity(scenario.name, output, "none", samples, seed, ())
+    exact = exact_stats(expr, model.quantities) is not None
+    if not exact and samples < MIN_BINNED_SAMPLES:
+        return Sensitivity(scenario.name, output, "too few samples", samples, seed, ())
     values = draw_inputs(model.quantities, samples, seed)
     shares: dict[str, float]
-    if exact_stats(expr, model.quantities) is not None:
+    if exact:
         method: Literal["exact", "first-order (binned)"] = "exact"
         shares = log_variance_shares(expr, model.quantities)
     else:

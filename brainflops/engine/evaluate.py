@@ -16,14 +16,19 @@ from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from brainflops.engine.expr import Expr, Model, build
 from brainflops.engine.sampling import Array, Stream, log_params
 from brainflops.errors import InputError
+from brainflops.io.yaml import Document
 from brainflops.model.quantity import Range, point
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 CHUNK = 1_000_000
 MAX_SAMPLES = 50_000_000
+MAX_DRAW_BYTES = 4 * 1024**3
+"""The arrays one evaluation may hold; more samples than fit are refused before drawing."""
+MAX_SEED = 2**63 - 1
 _Z95 = NormalDist().inv_cdf(0.95)
 
 Values = Mapping[str, "Array | float"]
+Where = Document | str | None
 
 _POOL: ThreadPoolExecutor | None = None
 
@@ -78,7 +83,7 @@ def _evaluate(expr: Expr, values: Values) -> Array | float:
         owned = False
         for name, exp in term.powers:
             v = values[name]
-            v = v if exp == 1 else v**exp
+            v = v if exp == 1 else _power(v, exp)
             if owned:
                 acc *= v
             else:
@@ -92,6 +97,16 @@ def _evaluate(expr: Expr, values: Values) -> Array | float:
         else:
             total = total + acc
     return total
+
+
+def _power(value: Array | float, exp: float) -> Array | float:
+    """value**exp, overflowing to inf as numpy does (Python floats raise OverflowError)."""
+    if isinstance(value, np.ndarray):
+        return value**exp
+    try:
+        return float(value**exp)
+    except OverflowError:
+        return math.inf
 
 
 def exact_stats(expr: Expr, quantities: Mapping[str, float | Range]) -> Stats | None:
@@ -174,7 +189,10 @@ class Estimate:
 class _Draws:
     """Lazily created streams, one per uncertain quantity."""
 
-    def __init__(self, quantities: Mapping[str, float | Range], seed: int) -> None:
+    def __init__(
+        self, quantities: Mapping[str, float | Range], seed: int, where: Where = None
+    ) -> None:
+        self.where = where
         self.points = {k: v for k, v in quantities.items() if not isinstance(v, Range)}
         self.streams = [Stream(k, v, seed) for k, v in quantities.items() if isinstance(v, Range)]
 
@@ -183,7 +201,8 @@ class _Draws:
         drawn_all = _parallel(lambda stream: stream.next(size), self.streams)
         for stream, drawn in zip(self.streams, drawn_all, strict=True):
             if stream.dist.dist == "normal" and not (drawn > 0).all():
-                raise InputError.at(
+                raise located(
+                    self.where,
                     stream.path,
                     "a normal range drew values <= 0 for a quantity that must be positive; "
                     "use a lognormal range (the default) instead",
@@ -193,15 +212,47 @@ class _Draws:
 
 
 def draw_inputs(
-    quantities: Mapping[str, float | Range], samples: int, seed: int
+    quantities: Mapping[str, float | Range], samples: int, seed: int, where: Where = None
 ) -> dict[str, Array | float]:
     """All input draws at once (for sensitivity and diff, which need the inputs)."""
-    return _Draws(quantities, seed).chunk(samples)
+    streams = sum(isinstance(q, Range) for q in quantities.values())
+    check_memory(samples * streams, f"{streams} uncertain inputs × {samples:,} samples")
+    return _Draws(quantities, seed, where).chunk(samples)
 
 
-def _check_samples(samples: int) -> None:
+def check_run(samples: int, seed: int) -> None:
+    """The run's own settings, refused before anything is drawn."""
     if not 1 <= samples <= MAX_SAMPLES:
         raise InputError.at("--samples", f"must be between 1 and {MAX_SAMPLES:,} (got {samples})")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError.at("--seed", f"must be between 0 and 2**63 - 1 (got {seed})")
+
+
+def check_memory(values: int, what: str) -> None:
+    """Refuse a run whose float64 arrays would not fit in MAX_DRAW_BYTES."""
+    needed = values * 8
+    if needed > MAX_DRAW_BYTES:
+        raise InputError.at(
+            "--samples",
+            f"{what} need {needed / 1e9:.1f} GB of memory; "
+            f"the limit is {MAX_DRAW_BYTES / 1024**3:.0f} GiB: use fewer samples",
+        )
+
+
+def located(where: Where, quantity: str, message: str) -> InputError:
+    """An error about one quantity, at its line in the file when the document is known."""
+    if isinstance(where, Document):
+        _, pos = where.locate(tuple(quantity.split(".")))
+        if pos is not None:
+            return InputError.at(pos.file, f"{quantity}: {message}", pos.line, pos.col)
+        return InputError.at(where.path, f"{quantity}: {message}")
+    return InputError.at(where or quantity, f"{quantity}: {message}" if where else message)
+
+
+def _shown(where: Where, scenario: Scenario) -> str:
+    if isinstance(where, Document):
+        return where.path
+    return where or scenario.name
 
 
 def estimate(
@@ -209,11 +260,14 @@ def estimate(
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     *,
-    where: str | None = None,
+    where: Where = None,
     chunk: int = CHUNK,
 ) -> Estimate:
-    """Evaluate every output of a scenario over `samples` draws (in chunks of `chunk`)."""
-    _check_samples(samples)
+    """Evaluate every output of a scenario over `samples` draws (in chunks of `chunk`).
+
+    `where` (the document, or a path to name) locates errors in the user's file.
+    """
+    check_run(samples, seed)
     model = build(scenario)
     known = {k: e for k, e in model.outputs.items() if e is not None}
     uncertain = any(isinstance(q, Range) for q in model.quantities.values())
@@ -224,7 +278,13 @@ def estimate(
         draws = {k: float(evaluate(e, points)) for k, e in known.items()}
         part_draws = {k: float(evaluate(e, points)) for k, e in model.compute_parts.items()}
     else:
-        source = _Draws(model.quantities, seed)
+        streams = sum(isinstance(q, Range) for q in model.quantities.values())
+        kept = len(known) + len(model.compute_parts)
+        check_memory(
+            samples * kept + min(chunk, samples) * streams,
+            f"{kept} outputs and populations × {samples:,} samples",
+        )
+        source = _Draws(model.quantities, seed, where)
         in_parts = tuple(t for e in model.compute_parts.values() for t in e)
         derived = {"compute_flops"} if known.get("compute_flops") == in_parts else set()
         full = {k: np.empty(samples) for k in known}
@@ -250,7 +310,7 @@ def estimate(
         finite = math.isfinite(drawn) if isinstance(drawn, float) else np.isfinite(drawn).all()
         if not finite:
             raise InputError.at(
-                where or scenario.name,
+                _shown(where, scenario),
                 f"{name} is not a finite number (it overflows float64 or is undefined); "
                 "check the magnitudes of its inputs",
             )
@@ -266,7 +326,7 @@ def estimate(
     for name, summary in stats.items():
         if summary is not None and not all(map(math.isfinite, summary.as_dict().values())):
             raise InputError.at(
-                where or scenario.name,
+                _shown(where, scenario),
                 f"{name}: its mean or percentiles overflow float64 (a range too wide for "
                 "its magnitude?); narrow the ranges",
             )

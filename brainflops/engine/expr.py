@@ -235,13 +235,12 @@ def build(s: Scenario) -> Model:
         outputs["flops_per_joule"] = b.product(
             outputs["compute_flops"], b.q("energy.brain_power_w", s.energy.brain_power_w, -1.0)
         )
-    factor_names = tuple(f"factors.{name}" for name in s.factors.named() if _is_set(s, name))
+    factor_names = tuple(
+        f"factors.{name}"
+        for name, value in s.factors.named().items()
+        if isinstance(value, FactorSpec | Range) or value != 1.0
+    )
     return Model(b.quantities, outputs, parts, factor_names)
-
-
-def _is_set(s: Scenario, name: str) -> bool:
-    value = s.factors.named()[name]
-    return isinstance(value, FactorSpec | Range) or value != 1.0
 
 
 __all__ = ["Expr", "Model", "Term", "build"]

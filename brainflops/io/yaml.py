@@ -19,10 +19,16 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from brainflops.errors import InputError
+from brainflops.io.files import read_limited
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_KEY_CHARS = 1000
+MAX_NUMBER_CHARS = 100
+"""No number needs more characters; a longer one (a 3,600-digit hex) is refused, not parsed."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters except tab and newline: escapes in quoted YAML strings can
+write them ("\\e]0;"), and they must never reach a terminal or a report."""
 
 Key = str | int
 Path_ = tuple[Key, ...]
@@ -136,6 +142,11 @@ def resolve_plain(value: str) -> str:
 
 def _scalar(node: ScalarNode, path: str) -> Any:
     tag, text = node.tag, node.value
+    _refuse_control(text, node, path)
+    numeric = tag in (_STD + "int", _STD + "float")
+    if numeric and len(text) > MAX_NUMBER_CHARS:
+        message = f"a number of {len(text):,} characters; the limit is {MAX_NUMBER_CHARS}"
+        raise InputError.at(path, message, *_lc(node))
     try:
         if tag == _STD + "null":
             return None
@@ -159,6 +170,13 @@ def _scalar(node: ScalarNode, path: str) -> Any:
     return text
 
 
+def _refuse_control(text: str, node: Node, path: str) -> None:
+    found = _CONTROL.search(text)
+    if found:
+        message = f"control character U+{ord(found[0]):04X} is not allowed"
+        raise InputError.at(path, message, *_lc(node))
+
+
 def _lc(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -178,6 +196,7 @@ def _build(node: Node, where: Path_, doc: Document) -> Any:
         if not isinstance(key_node, ScalarNode):
             raise InputError.at(doc.path, "mapping keys must be plain names", *_lc(key_node))
         key = key_node.value
+        _refuse_control(key, key_node, doc.path)
         if len(key) > MAX_KEY_CHARS:
             raise InputError.at(
                 doc.path, f"key longer than {MAX_KEY_CHARS} characters", *_lc(key_node)
@@ -237,21 +256,9 @@ def parse_yaml(text: str, path: str = "<string>") -> Document:
 
 
 def read_text(path: Path, display: str | None = None) -> str:
-    """Read a UTF-8 file under the size limit, with errors that name it."""
+    """Read a UTF-8 file under the size limit (see `read_limited`), with errors that name it."""
     shown = display or str(path)
-    if not path.exists():
-        raise InputError.at(shown, "no such file")
-    if path.is_dir():
-        raise InputError.at(shown, "is a directory, expected a YAML file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError.at(
-                shown, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.at(shown, f"cannot read file: {exc.strerror or exc}") from None
+    raw = read_limited(path, shown)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

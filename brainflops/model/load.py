@@ -7,6 +7,7 @@ it, including nodes inherited from a parent scenario and values given with `--se
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from brainflops.errors import InputError, Problem
+from brainflops.io.files import path_errors
 from brainflops.io.yaml import Document, Position, load_yaml, parse_value
 from brainflops.model.projections import ProjectionSpec
 from brainflops.model.scenario import Scenario
@@ -41,8 +43,13 @@ def bundled_names() -> list[str]:
 
 def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
     """A scenario argument is a path (if it looks like one) or a bundled name."""
+    with path_errors(ref):
+        return _resolve_ref(ref, relative_to)
+
+
+def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
     looks_like_path = "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
-    if looks_like_path or Path(ref).exists():
+    if looks_like_path or os.path.lexists(ref):
         path = Path(ref)
         if relative_to is not None and not path.is_absolute():
             path = relative_to / path
@@ -59,7 +66,7 @@ def resolve_ref(ref: str, relative_to: Path | None = None) -> Path:
 def display_path(path: Path) -> str:
     """Paths inside the bundled folder are shown by name, so messages do not depend on cwd."""
     try:
-        rel = path.resolve().relative_to(bundled_dir().resolve())
+        rel = Path(os.path.normpath(path.absolute())).relative_to(bundled_dir())
     except ValueError:
         return str(path)
     return f"scenarios/{rel.as_posix()}"
@@ -108,18 +115,16 @@ def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) 
     try:
         return model.model_validate(doc.data if data is None else data)
     except ValidationError as exc:
-        problems: list[Problem] = []
+        problems: dict[Problem, None] = {}  # ordered and de-duplicated in linear time
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             if err["type"] == "union_tag_invalid":
                 loc = (*loc, "model")
             where, pos = doc.locate(loc, key=err["type"] == "extra_forbidden")
             pos = pos or Position(doc.path, 1, 1)
-            problem = Problem(pos.file, _message(err, where, model), pos.line, pos.col)
-            if problem not in problems:
-                problems.append(problem)
-        problems.sort(key=lambda p: (p.path, p.line or 0, p.col or 0))
-        raise InputError(problems) from None
+            problems[Problem(pos.file, _message(err, where, model), pos.line, pos.col)] = None
+        ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
+        raise InputError(ordered) from None
 
 
 def _merge(parent: Any, child: Any) -> Any:
@@ -174,7 +179,8 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> Document:
     pos = doc.values.get(("extends",)) or Position(shown, 1, 1)
     if not isinstance(ref, str):
         raise InputError.at(shown, "extends: expected a scenario name or path", pos.line, pos.col)
-    here = (*chain, path.resolve())
+    with path_errors(shown):
+        here = (*chain, path.resolve())
     if len(here) > MAX_EXTENDS_DEPTH:
         names = " → ".join(display_path(p) for p in here)
         raise InputError.at(
@@ -186,10 +192,13 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> Document:
         raise InputError.at(
             shown, f"extends: {exc.problems[0].message} ({ref!r})", pos.line, pos.col
         ) from None
-    if parent_path.resolve() in here:
+    with path_errors(shown, f"extends: {ref!r}"):
+        cycle = parent_path.resolve() in here
+        is_file = parent_path.is_file()
+    if cycle:
         names = " → ".join(display_path(p) for p in (*here, parent_path))
         raise InputError.at(shown, f"extends cycle: {names}", pos.line, pos.col)
-    if not parent_path.is_file():
+    if not is_file:
         raise InputError.at(
             shown, f"extends: parent {ref!r} not found ({parent_path})", pos.line, pos.col
         )
@@ -198,15 +207,30 @@ def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> Document:
 
 
 _NEW_KEYS_REFUSED = ("populations", "projections")
+NOT_SETTABLE = ("extends",)
+MAX_SET_CHARS = 10_000
+MAX_SET_DEPTH = 16
 
 
 def apply_set(doc: Document, assignment: str) -> Document:
     """Apply one `--set key.path=value` to a document (after `extends`)."""
-    origin = f"--set {assignment}"
+    origin = f"--set {assignment[:80]}{'…' if len(assignment) > 80 else ''}"
+    if len(assignment) > MAX_SET_CHARS:
+        raise InputError.at(
+            origin, f"{len(assignment):,} characters; the limit is {MAX_SET_CHARS:,}"
+        )
     key, sep, raw = assignment.partition("=")
     parts = key.strip().split(".")
     if not sep or not all(parts):
         raise InputError.at(origin, "expected key.path=value, e.g. factors.neural_backprop=2")
+    if len(parts) > MAX_SET_DEPTH:
+        raise InputError.at(origin, f"a path of {len(parts):,} keys; the limit is {MAX_SET_DEPTH}")
+    if parts[0] in NOT_SETTABLE:
+        raise InputError.at(
+            origin,
+            f"{parts[0]} cannot be changed with --set (it is read before overrides apply); "
+            "write a scenario file that extends the one you want",
+        )
     value = parse_value(raw, origin)
     data = dict(doc.data)  # copied along the path below, so the document stays as it was
     node: Any = data
@@ -300,8 +324,10 @@ def expand_refs(refs: Sequence[str]) -> list[str]:
     out: list[str] = []
     for ref in refs:
         path = Path(ref)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.glob("*.yaml"))
+        with path_errors(ref):
+            is_dir = path.is_dir()
+            found = sorted(str(p) for p in path.glob("*.yaml")) if is_dir else []
+        if is_dir:
             if not found:
                 raise InputError.at(ref, "directory has no *.yaml scenario files")
             out.extend(found)

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from brainflops.model.projections import LIST_DATE
-from brainflops.model.quantity import Frozen
+from brainflops.model.quantity import Frozen, Number, OneLine
 
 MACHINE_FIGURES = (
     "hpl_rmax_flops",
@@ -25,6 +25,11 @@ MACHINE_FIGURES = (
 )
 
 
+MAX_FIGURE = 1e40
+"""Machine figures are counts per second or bytes between 1 and 1e40: outside that range a
+ratio with a brain estimate would overflow or mean nothing."""
+
+
 def list_year(list_date: str) -> float:
     """A TOP500 list as a decimal year: June ≈ year + 0.46, November ≈ year + 0.87."""
     year, month = list_date.split("-")
@@ -34,19 +39,19 @@ def list_year(list_date: str) -> float:
 class Machine(Frozen):
     """A reference system with the figures that are sourced, each with its source."""
 
-    name: str = Field(min_length=1, max_length=80)
+    name: OneLine = Field(min_length=1, max_length=80)
     list_date: str = Field(pattern=LIST_DATE, description="the TOP500 list the figures are from")
-    site: str | None = None
-    hpl_rmax_flops: float | None = Field(default=None, gt=0)
-    rpeak_flops: float | None = Field(default=None, gt=0)
-    hpcg_flops: float | None = Field(default=None, gt=0)
-    graph500_teps: float | None = Field(default=None, gt=0)
-    memory_bytes: float | None = Field(default=None, gt=0)
-    memory_bandwidth_bytes_per_s: float | None = Field(default=None, gt=0)
-    injection_bandwidth_bytes_per_s: float | None = Field(
-        default=None, gt=0, description="total over all nodes"
+    site: OneLine | None = None
+    hpl_rmax_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    rpeak_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    hpcg_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    graph500_teps: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    memory_bytes: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    memory_bandwidth_bytes_per_s: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    injection_bandwidth_bytes_per_s: Number | None = Field(
+        default=None, ge=1, le=MAX_FIGURE, description="total over all nodes"
     )
-    power_w: float | None = Field(default=None, gt=0)
+    power_w: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
     sources: dict[str, str] = Field(description="figure name -> source URL or citation")
     notes: str = ""
 
@@ -74,8 +79,8 @@ class Machine(Frozen):
 
 class Green500Leader(Frozen):
     list_date: str = Field(pattern=LIST_DATE)
-    system: str
-    gflops_per_w: float = Field(gt=0)
+    system: OneLine
+    gflops_per_w: Number = Field(gt=0, le=1e12)
     source: str = Field(min_length=1)
 
 
@@ -90,7 +95,7 @@ class Top500Number1(Frozen):
     """One row of top500_number1.csv."""
 
     list: str = Field(pattern=LIST_DATE)
-    system: str
+    system: OneLine
     site: str
     country: str
     rmax_flops: float = Field(gt=0)

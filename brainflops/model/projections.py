@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from brainflops.model.quantity import Frozen
+from brainflops.model.quantity import Frozen, Number
 
 LIST_DATE = r"^(19|20)\d\d-(06|11)$"
 
@@ -34,17 +34,17 @@ class DoublingProjection(Frozen):
     """A fixed doubling time from a base value and date (Dettmers: 0.58 PFLOP/s in 2015.57)."""
 
     model: Literal["doubling"]
-    base_flops: float = Field(gt=0)
-    base_date: float = Field(ge=1940, le=2200, description="decimal year")
-    doubling_years: float = Field(gt=0, le=1000)
+    base_flops: Number = Field(gt=0)
+    base_date: Number = Field(ge=1940, le=2200, description="decimal year")
+    doubling_years: Number = Field(gt=0, le=1000)
 
 
 class FabricationLimitProjection(_Window):
     """The fitted trend until transistor scaling ends, then a slower doubling time."""
 
     model: Literal["fabrication_limit"]
-    scaling_ends: float = Field(ge=1990, le=2200, description="decimal year")
-    after_doubling_years: float = Field(gt=0, le=1000)
+    scaling_ends: Number = Field(ge=1990, le=2200, description="decimal year")
+    after_doubling_years: Number = Field(gt=0, le=1000)
 
 
 class PowerCapProjection(_Window):
@@ -56,10 +56,10 @@ class PowerCapProjection(_Window):
     """
 
     model: Literal["power_cap"]
-    power_budget_w: float = Field(gt=0)
-    max_flops_per_joule: float | None = Field(default=None, gt=0)
-    bits_per_flop: float = Field(default=1.0, gt=0)
-    temperature_k: float = Field(default=300.0, gt=0)
+    power_budget_w: Number = Field(gt=0)
+    max_flops_per_joule: Number | None = Field(default=None, gt=0)
+    bits_per_flop: Number = Field(default=1.0, gt=0)
+    temperature_k: Number = Field(default=300.0, gt=0)
 
 
 ProjectionSpec = Annotated[

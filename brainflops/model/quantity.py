@@ -13,9 +13,31 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    SerializerFunctionWrapHandler,
+    Strict,
     Tag,
+    model_serializer,
     model_validator,
 )
+
+
+Number = Annotated[float, Strict()]
+"""A float that refuses true/false and text (lax pydantic would read true as 1)."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found:
+        what = "a line break" if found[0] in "\r\n" else f"control character U+{ord(found[0]):04X}"
+        raise ValueError(f"must be a single line of text (found {what})")
+    return value
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+"""A name or title: shown in table cells and headings, so never more than one line."""
 
 
 class Frozen(BaseModel):
@@ -35,10 +57,12 @@ class Range(Frozen):
     bounds of the support.
     """
 
-    low: float
-    high: float
+    low: Number
+    high: Number
     dist: DistKind = "lognormal"
-    ci: float = Field(default=90.0, gt=0, lt=100, description="interval in percent")
+    ci: Number = Field(
+        default=90.0, ge=1, le=99.9, description="central interval in percent (1 to 99.9)"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -50,13 +74,23 @@ class Range(Frozen):
             raise ValueError(f"ci has no meaning for {self.dist} (low and high are bounds)")
         return self
 
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A dump validates again: bounded ranges leave out the `ci` they refuse."""
+        data: dict[str, Any] = handler(self)
+        if self.dist in ("uniform", "loguniform"):
+            data.pop("ci", None)
+        return data
+
     def describe(self) -> str:
         kind = "" if self.dist == "lognormal" else f" {self.dist}"
         ci = "" if self.ci == 90 else f" ({self.ci:g}% CI)"
         return f"{self.low:g} to {self.high:g}{kind}{ci}"
 
 
-_NUM = r"[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUM = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+"""Unambiguous (each digit can be matched one way only), so a refusal takes linear time."""
+MAX_QUANTITY_CHARS = 200
 _TO = re.compile(rf"\s*({_NUM})\s+to\s+({_NUM})\s*")
 _PLAIN = re.compile(rf"\s*{_NUM}\s*")
 
@@ -67,6 +101,10 @@ def _parse_string(value: Any) -> Any:
         raise ValueError("expected a number, not true/false")
     if not isinstance(value, str):
         return value
+    if len(value) > MAX_QUANTITY_CHARS:
+        raise ValueError(
+            f"a quantity string of {len(value):,} characters; the limit is {MAX_QUANTITY_CHARS}"
+        )
     match = _TO.fullmatch(value)
     if match:
         return {"low": float(match[1].replace("_", "")), "high": float(match[2].replace("_", ""))}

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from brainflops.model.projections import ProjectionSpec
-from brainflops.model.quantity import Frozen, NonNegative, Positive, Range
+from brainflops.model.quantity import Frozen, NonNegative, Number, OneLine, Positive, Range
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -23,7 +23,7 @@ OUTPUTS = (
 
 
 class Source(Frozen):
-    citation: str
+    citation: OneLine
     url: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2200)
 
@@ -132,7 +132,9 @@ class Factors(Frozen):
     spine_dynamics: Factor = 1.0
     neural_backprop: Factor = 1.0
     genome_change: Factor = 1.0
-    other: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], Factor] = {}
+    other: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], Factor] = Field(
+        default={}, max_length=100
+    )
 
     def named(self) -> dict[str, float | Range | FactorSpec]:
         """Every factor by its dotted path below `factors`."""
@@ -185,10 +187,10 @@ class ExpectOutput(Frozen):
     `within: [low, high]` also requires the 90% interval to lie inside a published range.
     """
 
-    value: float = Field(gt=0)
-    rel_tol: float | None = Field(default=None, gt=0)
-    log10_tol: float | None = Field(default=None, gt=0)
-    within: list[Annotated[float, Field(gt=0)]] | None = Field(
+    value: Number = Field(gt=0)
+    rel_tol: Number | None = Field(default=None, gt=0)
+    log10_tol: Number | None = Field(default=None, gt=0)
+    within: list[Annotated[Number, Field(gt=0)]] | None = Field(
         default=None, min_length=2, max_length=2
     )
 
@@ -202,8 +204,8 @@ class ExpectOutput(Frozen):
 
 
 class ExpectYear(Frozen):
-    year: float = Field(ge=1900, le=3000)
-    abs_tol: float = Field(default=1.0, ge=0)
+    year: Number = Field(ge=1900, le=3000)
+    abs_tol: Number = Field(default=1.0, ge=0)
 
 
 class Expect(Frozen):
@@ -221,7 +223,7 @@ class Scenario(Frozen):
 
     brainflops: Literal[1] = Field(description="format version")
     name: str = Field(pattern=SLUG, max_length=80)
-    title: str = Field(max_length=200)
+    title: OneLine = Field(max_length=200)
     description: str = ""
     source: Source | None = None
     extends: str | None = Field(default=None, description="a bundled name or a relative path")

@@ -18,6 +18,8 @@ from brainflops.errors import BrainflopsError
 from brainflops.render.units import si
 
 FINGERPRINT = re.compile(r"<!-- brainflops-data-sha256: ([0-9a-f]{64}) -->")
+SEAL = re.compile(r"<!-- brainflops-svg-sha256: ([0-9a-f]{64}) -->")
+_SEAL_SLOT = "<!-- brainflops-svg-sha256: -->"
 FigureData = dict[str, Any]
 
 
@@ -33,6 +35,30 @@ def fingerprint(data: FigureData) -> str:
 def read_fingerprint(svg: str) -> str | None:
     match = FINGERPRINT.search(svg[:2000])
     return match[1] if match else None
+
+
+def _unsealed(svg: str) -> tuple[str, str | None]:
+    match = SEAL.search(svg[:2000])
+    if match is None:
+        return svg, None
+    return svg[: match.start()] + _SEAL_SLOT + svg[match.end() :], match[1]
+
+
+def seal(svg: str) -> str:
+    """(Re)write the digest of the SVG's own text, so that a hand edit (a script) shows.
+
+    The digest covers the bytes matplotlib wrote, and is checked against those same bytes:
+    another matplotlib version writes other bytes with a matching digest, still intact.
+    """
+    unsealed, _ = _unsealed(svg)
+    digest = hashlib.sha256(unsealed.encode()).hexdigest()
+    return unsealed.replace(_SEAL_SLOT, f"<!-- brainflops-svg-sha256: {digest} -->", 1)
+
+
+def intact(svg: str) -> bool:
+    """True when the SVG is exactly as brainflops wrote it (whatever matplotlib drew it)."""
+    unsealed, digest = _unsealed(svg)
+    return digest is not None and hashlib.sha256(unsealed.encode()).hexdigest() == digest
 
 
 def _pyplot_free_figure(width: float, height: float) -> Any:
@@ -58,7 +84,8 @@ def _svg(fig: Any, data: FigureData) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     head, sep, rest = text.partition("?>\n")
-    return f"{head}{sep}<!-- brainflops-data-sha256: {fingerprint(data)} -->\n{rest}"
+    stamp = f"<!-- brainflops-data-sha256: {fingerprint(data)} -->\n{_SEAL_SLOT}\n"
+    return seal(f"{head}{sep}{stamp}{rest}")
 
 
 def _si_axis(axis: Any, unit: str, base: int = 10) -> None:

@@ -8,8 +8,8 @@ compares without writing: Markdown and JSON byte for byte, SVGs by their data fi
 from __future__ import annotations
 
 import difflib
-import shutil
-import tempfile
+import itertools
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,14 @@ from brainflops.analysis.projections import DEFAULT_PROJECTIONS, landauer_flops_
 from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.engine.evaluate import Estimate, estimate
 from brainflops.errors import InputError
+from brainflops.io.files import path_errors
+from brainflops.io.reportdir import (
+    MANIFEST,
+    manifest_text,
+    read_report_file,
+    walk_files,
+    write_report_folder,
+)
 from brainflops.model.data import top500_aggregate
 from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
@@ -63,11 +71,11 @@ def analyse(
                 loaded.document.path, f"scenario name {s.name!r} is also used by {names[s.name]}"
             )
         names[s.name] = loaded.document.path
-        est = estimate(s, samples, seed, where=loaded.document.path)
+        est = estimate(s, samples, seed, where=loaded.document)
         sens = explain(est) if est.uncertain else None
         out.append(
             ScenarioReport(
-                loaded.document.path,
+                portable_path(loaded.document.path),
                 est,
                 compare(est, machines),
                 sens if sens is not None and sens.inputs else None,
@@ -75,6 +83,20 @@ def analyse(
             )
         )
     return out
+
+
+def portable_path(path: str) -> str:
+    """A path as a report shows it: relative to the working folder, never absolute.
+
+    The report is committed and read elsewhere; an absolute path would leak the user's
+    folders and differ from machine to machine. Outside the working folder, the file name.
+    """
+    if not Path(path).is_absolute():
+        return Path(path).as_posix()
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return Path(path).name
 
 
 def _r(value: float) -> float:
@@ -255,72 +277,62 @@ def render(
         },
     }
     files["data.json"] = dumps(data)
+    files[MANIFEST] = manifest_text(files)
     return files
 
 
 def write_report(files: dict[str, str], out: Path) -> None:
-    """Write atomically: a temporary folder beside `out`, then one rename into place."""
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    backup: Path | None = None
-    try:
-        for rel, text in files.items():
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-        if out.exists():
-            if not out.is_dir():
-                raise InputError.at(str(out), "exists and is not a directory")
-            backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            out.replace(backup / "report")
-        tmp.replace(out)
-    except OSError as exc:
-        if backup is not None and not out.exists():
-            (backup / "report").replace(out)
-        raise InputError.at(str(out), f"cannot write the report: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+    """Write the report folder: only into a new, empty or report folder, swapped in atomically."""
+    write_report_folder(files, out)
 
 
 def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> list[str]:
-    """What differs between the generated report and `out`, as lines for a human; [] if fresh."""
-    if not out.is_dir():
-        return [f"{out}: no report here (run without --check to create it)"]
+    """What differs between the generated report and `out`, as lines for a human; [] if fresh.
+
+    Reads nothing but regular files inside `out` (no links followed), each under the size
+    limit; an SVG must be as brainflops wrote it and show the same data.
+    """
+    with path_errors(str(out), "cannot read the report"):
+        if not out.is_dir():
+            return [f"{out}: no report here (run without --check to create it)"]
+        on_disk = dict(walk_files(out))
     messages: list[str] = []
-    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    for rel in sorted(set(files) | on_disk):
+    for rel in sorted(set(files) | set(on_disk)):
         path = out / rel
         if rel not in files:
-            messages.append(f"{path}: not part of the report any more")
+            messages.append(f"{path}: not part of the report")
             continue
         if rel not in on_disk:
             messages.append(f"{path}: missing")
             continue
-        old = path.read_text(encoding="utf-8", errors="replace")
+        if not stat.S_ISREG(on_disk[rel].st_mode):
+            messages.append(f"{path}: not a regular file (a link or a special file)")
+            continue
+        old = read_report_file(out, rel)
         new = files[rel]
         if rel.endswith(".svg"):
-            if figures.read_fingerprint(old) != figures.read_fingerprint(new):
+            if not figures.intact(old):
+                messages.append(f"{path}: changed by hand (it is not the SVG brainflops wrote)")
+            elif figures.read_fingerprint(old) != figures.read_fingerprint(new):
                 messages.append(f"{path}: the data it shows changed")
             continue
         if old != new:
             diff = list(
-                difflib.unified_diff(
-                    old.splitlines(),
-                    new.splitlines(),
-                    f"{rel} (committed)",
-                    f"{rel} (now)",
-                    lineterm="",
-                    n=1,
+                itertools.islice(
+                    difflib.unified_diff(
+                        old.splitlines(),
+                        new.splitlines(),
+                        f"{rel} (committed)",
+                        f"{rel} (now)",
+                        lineterm="",
+                        n=1,
+                    ),
+                    max_diff_lines + 1,
                 )
             )
-            shown = diff[:max_diff_lines]
-            more = len(diff) - len(shown)
-            messages += [f"{path}: stale", *shown]
-            if more > 0:
-                messages.append(f"... ({more} more diff lines)")
+            messages += [f"{path}: stale", *diff[:max_diff_lines]]
+            if len(diff) > max_diff_lines:
+                messages.append("... (more diff lines not shown)")
     return messages
 
 

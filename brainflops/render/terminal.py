@@ -12,7 +12,7 @@ from rich.table import Table
 from brainflops.analysis.check import CheckResult
 from brainflops.analysis.compare import Comparison
 from brainflops.analysis.diff import Diff
-from brainflops.analysis.sensitivity import Sensitivity
+from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS, Scenario
@@ -78,7 +78,12 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) ->
     label = LABELS.get(result.output, result.output)
     console.print(f"[bold]{result.scenario}[/bold]: what drives {label} ({result.method})")
     console.print("[dim]share: of the variance of log10(output)[/dim]")
-    if not result.inputs:
+    if result.method == "too few samples":
+        console.print(
+            f"Too few samples ({result.samples:,}) to estimate shares by binning; "
+            f"use --samples {MIN_BINNED_SAMPLES:,} or more."
+        )
+    elif not result.inputs:
         console.print("No uncertain inputs: every quantity of this output is a single number.")
     else:
         table = Table(show_header=True, box=None)

@@ -1,0 +1,101 @@
+"""Every path the tool touches goes through here: one safe read, one map of OS errors.
+
+A path from a user can name anything: a FIFO that never ends, `/dev/zero` (size 0 and
+endless), a symlink loop, a name too long for the file system, a NUL byte. Reading through
+`read_limited` and wrapping path operations in `path_errors` turns each of those into an
+`InputError` that names the path, instead of a hang, an exhausted memory or a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from brainflops.errors import InputError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""The largest file read: a scenario, a machines file, a data table or a report file."""
+
+_HINTS = {
+    errno.ELOOP: "Too many levels of symbolic links (a symlink loop?)",
+    errno.ENAMETOOLONG: "File name too long (255 bytes a name at most)",
+}
+
+
+def describe_os_error(exc: BaseException) -> str:
+    """A short, stable description of an OS error (no path: the caller names it)."""
+    if isinstance(exc, OSError):
+        return _HINTS.get(exc.errno or 0) or exc.strerror or exc.__class__.__name__
+    if isinstance(exc, ValueError) and "null" in str(exc).lower():
+        return "a path may not contain a NUL byte"
+    if isinstance(exc, RuntimeError) and "symlink loop" in str(exc).lower():
+        return _HINTS[errno.ELOOP]
+    return str(exc) or exc.__class__.__name__
+
+
+@contextmanager
+def path_errors(display: str, doing: str = "") -> Iterator[None]:
+    """Turn OSError, a NUL byte (ValueError) and a symlink loop (RuntimeError) into input errors.
+
+    `doing` prefixes the message ("cannot write the report: ...").
+    """
+    try:
+        yield
+    except InputError:
+        raise
+    except (OSError, ValueError, RuntimeError) as exc:
+        if isinstance(exc, ValueError | RuntimeError) and describe_os_error(exc) == str(exc):
+            raise  # not a path problem: a bug, for the last-resort handler
+        prefix = f"{doing}: " if doing else ""
+        raise InputError.at(display, prefix + describe_os_error(exc)) from None
+
+
+def read_limited(path: Path, display: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Opens without blocking (a FIFO would wait for a writer), refuses anything but a regular
+    file, and reads at most `limit + 1` bytes whatever the file claims its size is.
+    """
+    shown = display or str(path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    with path_errors(shown):
+        fd = os.open(path, flags)
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise InputError.at(shown, "is a directory, expected a file")
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError.at(
+                    shown, "is not a regular file (a device, FIFO or socket); refused"
+                )
+            if info.st_size > limit:
+                raise InputError.at(
+                    shown, f"file is {info.st_size:,} bytes; the limit is {limit:,} bytes"
+                )
+            os.set_blocking(fd, True)
+            chunks: list[bytes] = []
+            remaining = limit + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        finally:
+            os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise InputError.at(shown, f"file is over the limit of {limit:,} bytes")
+    return data
+
+
+def is_symlink(path: Path, display: str | None = None) -> bool:
+    with path_errors(display or str(path)):
+        return path.is_symlink()
+
+
+__all__ = ["MAX_FILE_BYTES", "describe_os_error", "is_symlink", "path_errors", "read_limited"]
