@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -99,7 +99,10 @@ def _errors() -> Iterator[None]:
         if len(lines) > MAX_PROBLEMS_SHOWN:
             _stderr(f"... and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems")
         raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort, SystemExit):
         raise
     except OSError as exc:
         if _is_output_error(exc):
@@ -467,7 +470,8 @@ def _prepare_streams() -> None:
         sys.stderr = io.StringIO()  # nowhere to write: messages are dropped, exit codes stay
     for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
         if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors=errors)
+            with suppress(OSError):  # a descriptor closed under us: writing it will say so
+                stream.reconfigure(errors=errors)
     sys.stdout = _Stdout(sys.stdout)
 
 

@@ -35,11 +35,21 @@ def number(low: float, high: float) -> st.SearchStrategy[float]:
 
 
 def quantity(low: float, high: float) -> st.SearchStrategy[Any]:
+    """Every kind of quantity: a number, a text range, and ranges of every distribution."""
     ranged = st.tuples(number(low, high), st.floats(1.01, 100)).map(
         lambda t: {"low": t[0], "high": float(f"{t[0] * t[1]:.4g}") * 1.0001}
     )
     as_text = ranged.map(lambda r: f"{r['low']} to {r['high']}")
-    return st.one_of(number(low, high), ranged, as_text)
+    # ci of 50 or more: a narrower interval on the same bounds is a lognormal too wide to hold
+    with_ci = st.tuples(ranged, st.floats(50, 99.9)).map(lambda t: {**t[0], "ci": t[1]})
+    bounded = st.tuples(ranged, st.sampled_from(["uniform", "loguniform"])).map(
+        lambda t: {**t[0], "dist": t[1]}
+    )
+    # a narrow normal (high <= 1.5 low) keeps its draws positive: P(x <= 0) < 1e-15
+    normal = st.tuples(number(low, high), st.floats(1.01, 1.5)).map(
+        lambda t: {"low": t[0], "high": t[0] * t[1], "dist": "normal"}
+    )
+    return st.one_of(number(low, high), ranged, as_text, with_ci, bounded, normal)
 
 
 def cost() -> st.SearchStrategy[dict[str, Any]]:
@@ -152,12 +162,27 @@ def test_valid_documents_give_finite_positive_outputs(
     for name in ("compute_flops", "events_per_s"):
         stats = out[name]
         assert all(math.isfinite(v) and v > 0 for v in stats.values()), (name, stats)
-    no_traceback(invoke("compare", str(path), "--json", "--samples", "2000"))
+    for command in (
+        ["compare", str(path), "--json"],
+        ["sensitivity", str(path), "--json"],
+        ["diff", str(path), "dettmers-2015", "--json"],
+        ["check", str(path)],
+    ):
+        result = invoke(*command, "--samples", "2000")
+        no_traceback(result)
+        assert result.exit_code == 0, (command, result.stderr)
 
 
 TOKENS = [
     "-1", "0", "1e400", ".nan", "-.inf", "'1 to 0'", "{low: 5}", "[]", "{}", "~", "&a x", "*a",
     "!!python/name:os.system", "true", "'x'", "1e-400", "{low: 1e-300, high: 1e300}",
+    # sizes and strings that once hung, overflowed or crashed (issue 10)
+    "'" + "1" * 5000 + "x'", "0x" + "f" * 3000, "9" * 400, "5e-324", "1e-300", "1e300",
+    '"\\e]0;title\\a"', '"a | b\\n# heading"', "{low: true, high: 2}",
+    "{low: 1, high: 2, ci: 1e-300}", "{low: 1, high: 2, ci: 99.99999999999999999}",
+    "{low: 1, high: 2, dist: uniform}", "{low: 1, high: 2, dist: loguniform}",
+    "{low: 0.1, high: 10, dist: normal}", "{low: -2, high: -1, dist: normal}",
+    "/dev/zero", "'a\\0b.yaml'",
 ]  # fmt: skip
 """Values that break scenarios in the ways people and attackers do."""
 
@@ -236,3 +261,56 @@ def test_random_input_only_raises_input_errors(text: str | None) -> None:
 @given(assignment=st.text(max_size=40))
 def test_random_set_options_never_crash(assignment: str) -> None:
     no_traceback(invoke("estimate", "moravec-1998", "--set", assignment))
+
+
+SET_PATHS = [
+    "populations.purkinje.firing_rate_hz", "populations.granule.neurons",
+    "populations.purkinje.cost.time_steps", "factors.neural_backprop", "factors.other.x",
+    "memory.bytes_per_synapse", "communication.fanout", "energy.brain_power_w", "extends",
+    "title", "name", "method", "expect.compute_flops.value",
+]  # fmt: skip
+
+
+@FUZZ
+@given(
+    path=st.one_of(
+        st.sampled_from(SET_PATHS),
+        st.integers(1, 40).map(lambda n: ".".join(["a"] * n)),
+    ),
+    value=st.sampled_from(TOKENS),
+    command=st.sampled_from(["estimate", "compare", "sensitivity", "check"]),
+)
+def test_structured_set_options_never_crash(path: str, value: str, command: str) -> None:
+    no_traceback(invoke(command, "dettmers-2015", "--set", f"{path}={value}", "-n", "2000"))
+
+
+FIGURES = ["hpl_rmax_flops", "hpcg_flops", "memory_bytes", "power_w", "graph500_teps"]
+
+
+@FUZZ
+@given(
+    figures=st.dictionaries(
+        st.sampled_from(FIGURES),
+        st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(TOKENS)),
+        min_size=1,
+    ),
+    list_date=st.sampled_from(["'2030-06'", "'1990-11'", "2025", "'2025-13'"]),
+    name=st.text(max_size=20),
+)
+def test_random_machines_files_never_crash(
+    tmp_path_factory: Any, figures: dict[str, Any], list_date: str, name: str
+) -> None:
+    cells = ", ".join(f"{k}: {v}" for k, v in figures.items())
+    sources = ", ".join(f"{k}: x" for k in figures)
+    text = (
+        f"machines:\n  - {{name: {json.dumps(name)}, list_date: {list_date}, {cells}, "
+        f"sources: {{{sources}}}}}\n"
+    )
+    path = tmp_path_factory.mktemp("machines") / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    for command in (["machines"], ["compare", "dettmers-2015"]):
+        no_traceback(
+            invoke(*command, "--machines", str(path), "-n", "2000")
+            if command[0] == "compare"
+            else invoke(*command, "--machines", str(path))
+        )

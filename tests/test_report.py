@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from brainflops.render.figures import fingerprint, seal, read_fingerprint
+from brainflops.render.figures import fingerprint, read_fingerprint, seal
 from tests.conftest import ROOT, assert_input_error, invoke
 
 SCENARIOS = [
@@ -183,3 +183,26 @@ def test_committed_report_is_fresh() -> None:
         "report", str(ROOT / "scenarios"), "-o", str(ROOT / "docs" / "report"), "--check"
     )
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_no_absolute_path_reaches_the_report(tmp_path: Path) -> None:
+    # a scenario outside the working folder is shown by its file name
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text((ROOT / "scenarios" / "moravec-1998.yaml").read_text())
+    out = tmp_path / "report"
+    assert invoke("report", str(scenario), "-o", str(out)).exit_code == 0
+    for name in ("index.md", "data.json"):
+        text = (out / name).read_text()
+        assert str(tmp_path) not in text and "mine.yaml" in text, name
+
+
+def test_a_pipe_in_a_machine_name_stays_in_its_cell(tmp_path: Path) -> None:
+    machines = tmp_path / "m.yaml"
+    machines.write_text(
+        "machines:\n  - {name: 'a | b', list_date: '2030-06', hpl_rmax_flops: 1e19,"
+        " sources: {hpl_rmax_flops: x}}\n"
+    )
+    out = tmp_path / "report"
+    result = invoke("report", "moravec-1998", "-o", str(out), "--machines", str(machines))
+    assert result.exit_code == 0, result.stderr
+    assert "**Against a \\| b** (2030-06" in (out / "index.md").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -208,6 +209,8 @@ def test_sensitivity_cli() -> None:
         ("{low: 1, high: 2, ci: 1e-300}", "greater than or equal to 1"),
         ("{low: 1, high: 2, ci: 99.99999999999999999}", "less than or equal to 99.9"),
         ("{low: true, high: 2}", "Input should be a valid number"),
+        # 1 to 3 as a 1% interval: log-sd = ln 3 / (2 × 0.01253) = 43.8, whose mean overflows
+        ("{low: 1, high: 3, ci: 1}", "log-sd 43.8 (limit 20)"),
         ("{low: 1, high: 2, dist: uniform, ci: 50}", "ci has no meaning for uniform"),
         ("{low: 1, high: 2, dist: cauchy}", "Input should be"),
         ("'2 to 1'", "needs low < high"),
@@ -232,3 +235,14 @@ def test_normal_ranges_that_reach_zero_are_refused() -> None:
 
 def test_samples_bounds() -> None:
     assert_input_error(invoke("estimate", PRODUCT, "--samples", "0"), "--samples: must be")
+
+
+def test_sensitivity_with_too_few_samples_says_so_instead_of_zero_shares() -> None:
+    # carlsmith-2020 is a sum over terms (not exact): shares need binning, and 1 sample
+    # cannot be binned; once it printed every share as 0.0%
+    result = invoke("sensitivity", "carlsmith-2020", "--samples", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "Too few samples (1) to estimate shares" in result.stdout
+    assert "0.0%" not in result.stdout
+    doc = json.loads(invoke("sensitivity", "carlsmith-2020", "-n", "1", "--json").stdout)
+    assert doc["method"] == "too few samples" and doc["inputs"] == []

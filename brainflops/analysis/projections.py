@@ -75,6 +75,8 @@ def fit_log2(years: Sequence[float], values: Sequence[float]) -> Fit:
     y = np.log2(np.asarray(values, dtype=np.float64))
     if len(x) < 3:
         raise InputError.at("projection", f"a trend needs at least 3 lists (got {len(x)})")
+    if len(set(x.tolist())) < 2:
+        raise InputError.at("projection", "a trend needs lists of at least 2 different dates")
     slope, intercept = np.polyfit(x, y, 1)
     residuals = y - (intercept + slope * x)
     se = math.sqrt(float(residuals @ residuals) / (len(x) - 2) / float(((x - x.mean()) ** 2).sum()))
@@ -94,6 +96,10 @@ def trend_fit(from_list: str, to_list: str | None) -> Fit:
 
 def efficiency_fit(leaders: Sequence[Green500Leader]) -> Fit:
     """Green500 leaders' FLOP/J over time."""
+    if len({g.list_date for g in leaders}) < 2:
+        raise InputError.at(
+            "green500", "the Green500 leaders span one list; a trend needs at least 2 dates"
+        )
     return fit_log2(
         [list_year(g.list_date) for g in leaders], [g.gflops_per_w * 1e9 for g in leaders]
     )

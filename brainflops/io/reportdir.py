@@ -219,7 +219,10 @@ def write_report_folder(files: Mapping[str, str], out: Path) -> None:
     shown = str(out)
     with path_errors(shown, "cannot write the report"):
         target = _real_target(out)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a file where a folder of the path should be
+            raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
         clean_stale(target)
         _reached("cleaned")
         check_target(target)
@@ -234,7 +237,8 @@ def write_report_folder(files: Mapping[str, str], out: Path) -> None:
             _reached("swapped")
         finally:
             if os.path.lexists(tmp):
-                _remove_report(tmp)  # the new report (not swapped in) or the old one
+                with _signals_held():  # a second Ctrl-C must not interrupt the clean-up
+                    _remove_report(tmp)  # the new report (not swapped in) or the old one
         _reached("done")
 
 
@@ -249,7 +253,7 @@ def _swap_in(tmp: Path, target: Path) -> None:
         target.rename(old)
         _reached("moved-old")
         tmp.rename(target)
-    _remove_report(old)
+        _remove_report(old)
 
 
 def read_report_file(out: Path, rel: str) -> str:

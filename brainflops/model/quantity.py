@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +21,9 @@ from pydantic import (
     model_validator,
 )
 
+MAX_LOG_SD = 20.0
+"""A lognormal wider than this has a mean past float64 (e^(σ²/2)); 90% of "1e13 to 1e25"
+is σ = 8.4."""
 
 Number = Annotated[float, Strict()]
 """A float that refuses true/false and text (lax pydantic would read true as 1)."""
@@ -72,6 +76,15 @@ class Range(Frozen):
             raise ValueError(f"needs low < high (got low={self.low:g}, high={self.high:g})")
         if self.dist in ("uniform", "loguniform") and "ci" in self.model_fields_set:
             raise ValueError(f"ci has no meaning for {self.dist} (low and high are bounds)")
+        if self.dist == "lognormal":
+            z = NormalDist().inv_cdf(0.5 + self.ci / 200)
+            log_sd = math.log(self.high / self.low) / (2 * z)
+            if log_sd > MAX_LOG_SD:
+                raise ValueError(
+                    f"{self.low:g} to {self.high:g} as a {self.ci:g}% interval is a lognormal "
+                    f"with log-sd {log_sd:.3g} (limit {MAX_LOG_SD:g}): its mean overflows; "
+                    "widen ci or narrow the range"
+                )
         return self
 
     @model_serializer(mode="wrap")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,14 @@ from brainflops.render.units import year as year_text
 
 if TYPE_CHECKING:
     from brainflops.render.report import ScenarioReport
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def inline(text: object) -> str:
+    """User text (a title, a machine name) as literal Markdown: no markup, one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _cell(text: object) -> str:
@@ -70,9 +79,10 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
 
 def section(r: ScenarioReport, tornado: str | None) -> str:
     est, s = r.estimate, r.estimate.scenario
-    out = [f'<a id="{s.name}"></a>', f"## {s.name}: {s.title}", ""]
+    out = [f'<a id="{s.name}"></a>', f"## {s.name}: {inline(s.title)}", ""]
     if s.source is not None:
-        link = f"[{s.source.citation}]({s.source.url})" if s.source.url else s.source.citation
+        citation = inline(s.source.citation)
+        link = f"[{citation}](<{s.source.url}>)" if s.source.url else citation
         out += [f"Source: {link}", ""]
     out += [f"Method: {s.method}. File: `{r.path}`.", ""]
     if s.description:
@@ -110,7 +120,8 @@ def section(r: ScenarioReport, tornado: str | None) -> str:
             ]
             for x in m.ratios
         ]
-        out += [f"**Against {m.machine.name}** ({m.machine.list_date}; bottleneck in bold)", ""]
+        name = inline(m.machine.name)
+        out += [f"**Against {name}** ({m.machine.list_date}; bottleneck in bold)", ""]
         out += [table(["resource", "brain ÷ machine", "90% interval", "machines needed"], rows), ""]
     rows = [
         [
