@@ -62,4 +62,4 @@ def test_readme_typo_message_is_the_real_one(tmp_path: Path) -> None:
 
 def test_exit_code_table_lists_the_codes() -> None:
     table = README.split("## Exit codes", 1)[1].split("##", 1)[0]
-    assert all(f"| {code} |" in table for code in (0, 1, 2))
+    assert all(f"| {code} |" in table for code in (0, 1, 2, 3, 130, 141))

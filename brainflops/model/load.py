@@ -91,20 +91,28 @@ def _vocabulary(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def _message(err: Any, where: tuple[Any, ...], model: type[BaseModel]) -> str:
+MAX_SUGGESTIONS = 50
+""""Did you mean" costs a fuzzy match per unknown key: only the first ones get one."""
+
+
+def _message(err: Any, where: tuple[Any, ...], model: type[BaseModel], suggest: bool) -> str:
     dotted = ".".join(str(s) for s in where)
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind == "extra_forbidden":
         key = str(where[-1]) if where else "?"
-        close = difflib.get_close_matches(key, _vocabulary(model), n=1, cutoff=0.6)
+        vocabulary = _vocabulary(model) if suggest else ()
+        close = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"{dotted}: unknown key{hint}"
     if kind == "missing":
         missing = err["loc"][-1]
         return f"{dotted + ': ' if dotted else ''}missing required key {missing!r}"
     if "input" in err and kind not in ("value_error",) and not isinstance(err["input"], dict):
-        shown = repr(err["input"])
+        try:
+            shown = repr(err["input"])
+        except ValueError:  # an int past Python's 4,300-digit limit for text
+            shown = "a number too long to show"
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         msg = f"{msg} (got {shown})"
     return f"{dotted or '(top level)'}: {msg}"
@@ -116,13 +124,14 @@ def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) 
         return model.model_validate(doc.data if data is None else data)
     except ValidationError as exc:
         problems: dict[Problem, None] = {}  # ordered and de-duplicated in linear time
-        for err in exc.errors(include_url=False):
+        for count, err in enumerate(exc.errors(include_url=False)):
             loc = tuple(err["loc"])
             if err["type"] == "union_tag_invalid":
                 loc = (*loc, "model")
             where, pos = doc.locate(loc, key=err["type"] == "extra_forbidden")
             pos = pos or Position(doc.path, 1, 1)
-            problems[Problem(pos.file, _message(err, where, model), pos.line, pos.col)] = None
+            message = _message(err, where, model, suggest=count < MAX_SUGGESTIONS)
+            problems[Problem(pos.file, message, pos.line, pos.col)] = None
         ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
         raise InputError(ordered) from None
 
