@@ -32,16 +32,18 @@ CHILD = (
 """The child limits its own address space before brainflops starts (no preexec_fn)."""
 
 
-def run(*args: str, cwd: Path = ROOT, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def process(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """A bounded process in the repository; stdout and stderr captured unless redirected."""
+    if "stdout" not in kwargs and "stderr" not in kwargs:
+        kwargs["capture_output"] = True
     return subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
-        capture_output=True,
-        text=True,
-        timeout=LIMIT_SECONDS,
-        cwd=cwd,
-        check=False,
-        **kwargs,
+        argv, text=True, timeout=LIMIT_SECONDS, check=False, **{"cwd": ROOT, **kwargs}
     )
+
+
+def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The CLI as a real process, its address space limited by CHILD."""
+    return process([sys.executable, "-c", CHILD, *args], **kwargs)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], fragment: str, code: int = 2) -> None:
@@ -412,26 +414,12 @@ def test_a_closed_pipe_ends_quietly() -> None:
 
 def test_closed_and_full_stdout_are_one_line_errors() -> None:
     closed = 'exec "$0" -c "$1" list >&-'  # the shell starts brainflops with stdout closed
-    result = subprocess.run(
-        [shutil.which("bash") or "/bin/bash", "-c", closed, sys.executable, CHILD],
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=LIMIT_SECONDS,
-        cwd=ROOT,
-        check=False,
-    )
+    bash = shutil.which("bash") or "/bin/bash"
+    result = process([bash, "-c", closed, sys.executable, CHILD], stderr=subprocess.PIPE)
     assert result.returncode == 2
     assert result.stderr == "brainflops: cannot write the output: stdout is closed\n"
     with Path("/dev/full").open("w") as full:
-        result = subprocess.run(
-            [sys.executable, "-c", CHILD, "estimate", "dettmers-2015", "--json"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=LIMIT_SECONDS,
-            cwd=ROOT,
-            check=False,
-        )
+        result = run("estimate", "dettmers-2015", "--json", stdout=full, stderr=subprocess.PIPE)
     assert result.returncode == 2
     assert result.stderr == "brainflops: cannot write the output: No space left on device\n"
 
@@ -454,25 +442,10 @@ def test_an_internal_error_is_one_line_and_exit_3(tmp_path: Path) -> None:
         "sys.argv = ['brainflops', 'estimate', 'dettmers-2015']\n"
         "c.main()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LIMIT_SECONDS,
-        cwd=ROOT,
-        check=False,
-    )
+    result = process([sys.executable, "-c", code])
     assert result.returncode == 3
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("internal error: ZeroDivisionError: a bug (brainflops ")
     assert "command: brainflops estimate dettmers-2015" in result.stderr
-    debug = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=LIMIT_SECONDS,
-        cwd=ROOT,
-        check=False,
-        env={**os.environ, "BRAINFLOPS_DEBUG": "1"},
-    )
+    debug = process([sys.executable, "-c", code], env={**os.environ, "BRAINFLOPS_DEBUG": "1"})
     assert "Traceback" in debug.stderr
