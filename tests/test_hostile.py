@@ -288,6 +288,26 @@ CASES: list[Case] = [
         lambda t: ["compare", "dettmers-2015", "--machines", _machines(t, TINY)],
         "hpl_rmax_flops: Input should be greater than or equal to 1",
     ),
+    (
+        "subnormal-projection-temperature",
+        lambda t: [
+            "compare",
+            "dettmers-2015",
+            "--projection",
+            "x={model: power_cap, power_budget_w: 1, temperature_k: 5e-324}",
+        ],
+        "temperature_k: Input should be greater than or equal to 0.001",
+    ),
+    (
+        "subnormal-bits-per-flop",
+        lambda t: [
+            "compare",
+            "dettmers-2015",
+            "--projection",
+            "x={model: power_cap, power_budget_w: 1, bits_per_flop: 5e-324}",
+        ],
+        "bits_per_flop: Input should be greater than or equal to 0.000001",
+    ),
     ("seed-negative", lambda t: ["estimate", "dettmers-2015", "--seed", "-1"], "--seed: must be"),
     (
         "hex-3600-digits",

@@ -56,10 +56,11 @@ class PowerCapProjection(_Window):
     """
 
     model: Literal["power_cap"]
-    power_budget_w: Number = Field(gt=0)
-    max_flops_per_joule: Number | None = Field(default=None, gt=0)
-    bits_per_flop: Number = Field(default=1.0, gt=0)
-    temperature_k: Number = Field(default=300.0, gt=0)
+    # bounded so that k_B·T·ln 2·bits (about 1e-23 J at 1 K) can neither underflow nor vanish
+    power_budget_w: Number = Field(ge=1e-3, le=1e15)
+    max_flops_per_joule: Number | None = Field(default=None, ge=1, le=1e40)
+    bits_per_flop: Number = Field(default=1.0, ge=1e-6, le=1e6)
+    temperature_k: Number = Field(default=300.0, ge=1e-3, le=1e9)
 
 
 ProjectionSpec = Annotated[
