@@ -13,6 +13,7 @@ import pytest
 from brainflops.analysis.compare import compare_machine, pick_machines
 from brainflops.analysis.projections import (
     DEFAULT_PROJECTIONS,
+    history,
     landauer_flops_per_joule,
     parity_years,
     resolve,
@@ -100,11 +101,13 @@ def test_power_cap_never_above_the_cap() -> None:
 
 
 def test_power_cap_uses_the_later_of_trend_and_efficiency() -> None:
-    spec = PowerCapProjection(model="power_cap", power_budget_w=1e6, max_flops_per_joule=1e12)
-    # 1 MW × at most 1e12 FLOP/J = 1e18 FLOP/s: anything above is never reached
-    assert _years(spec, 2e18).year_median is None
-    below = _years(spec, 5e17).year_median
-    assert below is not None and below > _years(DEFAULT_PROJECTIONS["trend-2013"], 5e17).year_median
+    spec = PowerCapProjection(model="power_cap", power_budget_w=1e7, max_flops_per_joule=1e12)
+    # 10 MW × at most 1e12 FLOP/J = 1e19 FLOP/s: anything above is never reached
+    assert _years(spec, 2e19).year_median is None
+    # 5e18 is above the newest #1 (2.198e18), so projected: later than the bare trend
+    below = _years(spec, 5e18).year_median
+    trend = _years(DEFAULT_PROJECTIONS["trend-2013"], 5e18).year_median
+    assert below is not None and trend is not None and below > trend
 
 
 def test_uncertain_years_and_p_by() -> None:
@@ -231,3 +234,39 @@ def test_bad_machines_file(write: Any, tmp_path: Path) -> None:
     assert_input_error(
         invoke("machines", "--machines", str(tmp_path / "nope.yaml")), "No such file"
     )
+
+
+def test_parity_is_history_first() -> None:
+    # the #1 passed 1e16 FLOP/s on the November 2011 list (K computer, 1.051e16; June 2011
+    # was 8.16e15): every projection says 2011 + 0.87, none runs a trend backwards
+    for name, spec in DEFAULT_PROJECTIONS.items():
+        result = _years(spec, 1e16)
+        assert result.year_median == pytest.approx(2011.87), name
+        assert result.p_reached == 1.0
+    past = history(np.array([1e16]))
+    assert (past.median_list, past.p_reached) == ("2011-11", 1.0)
+    assert past.median_system is not None and past.median_system.startswith("K computer")
+    # BlueGene/L passed 1e14 (Moravec) in June 2005
+    assert history(np.array([1e14])).median_list == "2005-06"
+    # above the newest #1: projected, never earlier than the newest list
+    above = history(np.array([1e16, 1e30]))
+    assert above.p_reached == 0.5 and above.years[1] == math.inf
+
+
+def test_compare_json_and_terminal_say_when_history_reached_it(write: Any) -> None:
+    path = write(
+        "point.yaml",
+        "brainflops: 1\nname: point\ntitle: point\nmethod: functional\n"
+        "functional: {reference_flops: 1e16}\n",
+    )
+    doc = json.loads(invoke("compare", str(path), "--json").stdout)
+    assert doc["history"] == {
+        "p_reached": 1.0,
+        "median_list": "2011-11",
+        "median_system": doc["history"]["median_system"],
+    }
+    assert all(p["year_median"] == 2011.87 for p in doc["projections"].values())
+    assert all(p["p_reached"] == 1.0 for p in doc["projections"].values())
+    assert doc["newest_number1"].startswith("LineShine")
+    shown = invoke("compare", "moravec-1998").stdout
+    assert "reached it on the June 2005 list (BlueGene/L" in shown

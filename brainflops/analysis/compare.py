@@ -7,7 +7,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from brainflops.analysis.projections import ParityYears, parity_years, projection_set, resolve
+from brainflops.analysis.projections import (
+    History,
+    ParityYears,
+    history,
+    parity_years,
+    projection_set,
+    resolve,
+)
 from brainflops.engine.evaluate import Estimate, Stats
 from brainflops.errors import InputError
 from brainflops.model.machines import Machine, MachinesFile
@@ -111,6 +118,7 @@ class Comparison:
     estimate: Estimate
     machines: tuple[MachineComparison, ...]
     projections: tuple[ParityYears, ...]
+    history: History
 
 
 def compare(
@@ -122,9 +130,10 @@ def compare(
 ) -> Comparison:
     specs = projection_set(est.scenario.projections, selected, added)
     compute = est.draws["compute_flops"]
+    past = history(compute)
     years = tuple(
-        parity_years(resolve(name, spec, machines.green500), compute)
+        parity_years(resolve(name, spec, machines.green500), compute, past)
         for name, spec in specs.items()
     )
     rows = tuple(compare_machine(est, m) for m in pick_machines(machines, machine_names))
-    return Comparison(est, rows, years)
+    return Comparison(est, rows, years, past)

@@ -178,8 +178,44 @@ def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] 
 
 
 @dataclass(frozen=True)
+class History:
+    """When the TOP500 #1 (HPL Rmax) first reached each sample: the past is not projected."""
+
+    years: Array
+    """The decimal date of the first list whose #1 reached the sample; inf if none has yet."""
+    p_reached: float
+    median_list: str | None
+    """The list on which the median brain was reached ("YYYY-MM"), None if not yet."""
+    median_system: str | None
+    newest_list: str
+    newest_system: str
+
+
+def history(compute_flops: Array | float) -> History:
+    rows = sorted(top500_number1(), key=lambda r: r.list)
+    best = np.maximum.accumulate(np.array([r.rmax_flops for r in rows]))
+    dates = np.array([list_year(r.list) for r in rows] + [math.inf])
+    values = np.atleast_1d(np.asarray(compute_flops, dtype=np.float64))
+    first = np.searchsorted(best, values, side="left")  # the first list with #1 >= value
+    median_at = int(np.searchsorted(best, float(np.median(values)), side="left"))
+    reached = median_at < len(rows)
+    return History(
+        years=dates[first],
+        p_reached=float(np.mean(first < len(rows))),
+        median_list=rows[median_at].list if reached else None,
+        median_system=rows[median_at].system if reached else None,
+        newest_list=rows[-1].list,
+        newest_system=rows[-1].system,
+    )
+
+
+@dataclass(frozen=True)
 class ParityYears:
-    """When a projection meets the brain's compute: percentiles over samples, None = never."""
+    """When a projection meets the brain's compute: percentiles over samples, None = never.
+
+    History first: a sample that some list's #1 already reached takes that list's date;
+    only samples above the newest #1 are projected (and never before the newest list).
+    """
 
     name: str
     model: str
@@ -189,16 +225,22 @@ class ParityYears:
     p_by: dict[int, float]
     doubling_years: float | None
     doubling_interval: tuple[float, float] | None
+    p_reached: float = 0.0
 
 
 _NEVER = 1e9
 
 
-def parity_years(projection: Projection, compute_flops: Array | float) -> ParityYears:
+def parity_years(
+    projection: Projection, compute_flops: Array | float, past: History | None = None
+) -> ParityYears:
+    past = past or history(compute_flops)
     # a brain below 1 FLOP/s is matched as early as one of 1 FLOP/s (and log2(0) is -inf)
     floor = np.maximum(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)), 1.0)
     log2_target = np.log2(floor)
-    years = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
+    projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
+    newest = list_year(past.newest_list)
+    years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
     capped = np.where(np.isfinite(years), years, _NEVER)
     p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
     trend = projection.trend
@@ -218,6 +260,7 @@ def parity_years(projection: Projection, compute_flops: Array | float) -> Parity
         p_by={y: float(np.mean(years <= y)) for y in P_BY_YEARS},
         doubling_years=trend.doubling_years if trend is not None else fixed,
         doubling_interval=trend.doubling_interval() if trend is not None else None,
+        p_reached=past.p_reached,
     )
 
 

@@ -81,6 +81,7 @@ def parity_document(p: ParityYears) -> dict[str, Any]:
         "year_median": _year(p.year_median),
         "year_p95": _year(p.year_p95),
         "p_by": {str(y): round(v, 4) for y, v in p.p_by.items()},
+        "p_reached": round(p.p_reached, 4),
     }
     if p.doubling_years is not None:
         doc["doubling_years"] = round(p.doubling_years, 4)
@@ -111,6 +112,12 @@ def compare_document(c: Comparison) -> dict[str, Any]:
     doc = estimate_document(c.estimate)
     doc["machines"] = [machine_document(m) for m in c.machines]
     doc["projections"] = {p.name: parity_document(p) for p in c.projections}
+    doc["history"] = {
+        "p_reached": round(c.history.p_reached, 4),
+        "median_list": c.history.median_list,
+        "median_system": c.history.median_system,
+    }
+    doc["newest_number1"] = c.history.newest_system
     return doc
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from brainflops.analysis.check import CheckResult
 from brainflops.analysis.compare import Comparison
 from brainflops.analysis.diff import Diff
+from brainflops.analysis.projections import History
 from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.machines import MachinesFile, Top500Number1
@@ -131,8 +132,10 @@ def print_compare(console: Console, c: Comparison) -> None:
         if m.bottleneck:
             label = next(r.label for r in m.ratios if r.key == m.bottleneck)
             console.print(f"Bottleneck on {escape(m.machine.name)}: [bold]{label}[/bold]")
+    console.print(_history_line(c.history))
     if c.projections:
-        table = Table(title="When the #1 supercomputer matches this brain", title_justify="left")
+        title = "When the TOP500 #1 matches it (HPL compute, history first)"
+        table = Table(title=title, title_justify="left")
         table.add_column("projection")
         table.add_column("year", justify="right", no_wrap=True, min_width=5)
         if uncertain:
@@ -148,6 +151,31 @@ def print_compare(console: Console, c: Comparison) -> None:
             table.add_row(*cells)
         console.print(table)
     _footer(console, c.estimate.samples, c.estimate.seed)
+
+
+_MONTHS = {"06": "June", "11": "November"}
+
+
+def list_name(list_date: str) -> str:
+    """ "2005-06" as "the June 2005 list"."""
+    year, month = list_date.split("-")
+    return f"the {_MONTHS.get(month, month)} {year} list"
+
+
+def _history_line(h: History) -> str:
+    """What the TOP500 history already says, before any projection."""
+    if h.median_list is not None and h.p_reached >= 0.5:
+        system = escape(h.median_system or "")
+        line = f"The TOP500 #1 reached it on {list_name(h.median_list)} ({system})"
+        if h.p_reached < 1:
+            line += f"; {h.p_reached:.0%} of samples are already reached"
+        return line + "."
+    if h.p_reached > 0:
+        newest = f"{escape(h.newest_system)}, {list_name(h.newest_list)}"
+        return f"Not yet reached by the TOP500 #1 ({newest}); {h.p_reached:.0%} of samples are."
+    return (
+        f"Not yet reached by the TOP500 #1 ({escape(h.newest_system)}, {list_name(h.newest_list)})."
+    )
 
 
 _MACHINE_UNITS = {

@@ -67,7 +67,8 @@ def sci(value: float | None, digits: int = 3) -> str:
 
 
 def year(value: float | None) -> str:
-    return "never" if value is None else f"{value:.0f}"
+    """The calendar year a decimal year falls in: 2011.87 (the November 2011 list) is 2011."""
+    return "never" if value is None else f"{math.floor(value)}"
 
 
 def _exp(text: str) -> str:
