@@ -63,3 +63,21 @@ def test_readme_typo_message_is_the_real_one(tmp_path: Path) -> None:
 def test_exit_code_table_lists_the_codes() -> None:
     table = README.split("## Exit codes", 1)[1].split("##", 1)[0]
     assert all(f"| {code} |" in table for code in (0, 1, 2, 3, 130, 141))
+
+
+def test_the_project_cites_only_files_it_has() -> None:
+    # users have the repository, not the notes it was built from
+    tracked = [
+        p
+        for folder in ("brainflops", "docs", "scenarios", "tests", "benchmarks")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in (".py", ".md", ".yaml", ".csv") and "report" not in p.parts
+    ]
+    outside = ("DESIGN" + ".md", "../" + "shared", "hardware_" + "limits.md")
+    for path in [*tracked, ROOT / "README.md"]:
+        text = path.read_text(encoding="utf-8", errors="replace")  # fixtures hold bad bytes
+        assert not any(name in text for name in outside), path
+    for page in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        for target in re.findall(r"\]\(([^)#:]+)\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).exists(), (page, target)
+    assert (ROOT / "LICENSE").is_file()

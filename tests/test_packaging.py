@@ -29,3 +29,5 @@ def test_wheel_contains_scenarios_and_data(tmp_path: Path) -> None:
     ):
         assert f"brainflops/data/{data}" in names
     assert not any(n.startswith(("tests/", "docs/")) for n in names)
+    # the MIT license that pyproject.toml declares travels with the wheel
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)

@@ -32,7 +32,7 @@ P_BY_YEARS = (2030, 2040, 2050, 2075, 2100)
 _Z95 = NormalDist().inv_cdf(0.95)
 
 DEFAULT_PROJECTIONS: dict[str, ProjectionSpec] = {
-    # Least-squares trend of the #1 system since the 2013 slowdown (hardware_limits.md §1).
+    # Least-squares trend of the #1 system since the 2013 slowdown (docs/machines.md).
     "trend-2013": TrendProjection(model="trend"),
     # Dettmers (2015): transistors reach "a handful of atoms" around 2025, growth may slow
     # from then; he calls 3 years per doubling (network bandwidth's pace) "quite accurate".

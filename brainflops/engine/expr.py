@@ -186,7 +186,7 @@ def _memory_state(b: _Builder, s: Scenario, n: Expr | None, syn: Expr | None) ->
 
 
 def build(s: Scenario) -> Model:
-    """The expression of every output of a scenario (DESIGN.md section 3)."""
+    """The expression of every output of a scenario (docs/format.md, "Outputs")."""
     b = _Builder()
     compute_factors = b.factors(s, "compute")
     outputs: dict[str, Expr | None] = {}

@@ -1,4 +1,4 @@
-"""Machines: the TOP500 #1 history, Green500 leaders and reference systems (DESIGN.md §5).
+"""Machines: the TOP500 #1 history, Green500 leaders and reference systems (docs/machines.md).
 
 Package data and user files (`--machines FILE.yaml`) go through the same models, and every
 figure must name its source: unknown stays unknown (None), never guessed.

@@ -1,4 +1,4 @@
-"""Projection specs: how the #1 supercomputer is extrapolated forward in time (DESIGN.md §5)."""
+"""Projection specs: how the #1 supercomputer is extrapolated forward in time (docs/machines.md)."""
 
 from __future__ import annotations
 

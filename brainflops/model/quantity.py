@@ -1,4 +1,4 @@
-"""Quantities: a number or a distribution (DESIGN.md section 4)."""
+"""Quantities: a number or a distribution (docs/format.md, "Quantities")."""
 
 from __future__ import annotations
 

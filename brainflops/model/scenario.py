@@ -1,4 +1,4 @@
-"""The scenario format, version 1 (DESIGN.md section 3)."""
+"""The scenario format, version 1 (docs/format.md)."""
 
 from __future__ import annotations
 
@@ -219,7 +219,7 @@ class Expect(Frozen):
 
 
 class Scenario(Frozen):
-    """A brain-compute scenario. See DESIGN.md section 3."""
+    """A brain-compute scenario. See docs/format.md."""
 
     brainflops: Literal[1] = Field(description="format version")
     name: str = Field(pattern=SLUG, max_length=80)

@@ -1,4 +1,4 @@
-"""Plain JSON documents: the contract of DESIGN.md section 6 (json.dumps, sorted keys)."""
+"""Plain JSON documents, a contract for other tools: keys are stable (json.dumps, sorted keys)."""
 
 from __future__ import annotations
 
