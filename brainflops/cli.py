@@ -118,8 +118,6 @@ def _stderr(line: str) -> None:
 
 
 def _internal_error(exc: BaseException) -> NoReturn:
-    import os
-
     if os.environ.get("BRAINFLOPS_DEBUG") == "1":
         raise exc
     command = " ".join(["brainflops", *sys.argv[1:]])[:200]
@@ -358,7 +356,8 @@ def report(
     """Write a deterministic report (index.md, data.json, SVG figures) that CI can check."""
     with _errors():
         from brainflops.errors import CheckFailed
-        from brainflops.render.report import analyse, render, stale_files, write_report
+        from brainflops.io.reportdir import write_report_folder
+        from brainflops.render.report import analyse, render, stale_files
 
         refs, systems = _batch(scenarios, machines)
         files = render(analyse(refs, systems, samples, seed), systems, samples, seed)
@@ -373,7 +372,7 @@ def report(
                 )
             sys.stdout.write(f"{out}: the report is up to date ({len(files)} files)\n")
             return
-        write_report(files, out)
+        write_report_folder(files, out)
         sys.stdout.write(f"wrote {len(files)} files to {out}/ (open {out}/index.md)\n")
 
 

@@ -215,9 +215,10 @@ def draw_inputs(
     quantities: Mapping[str, float | Range], samples: int, seed: int, where: Where = None
 ) -> dict[str, Array | float]:
     """All input draws at once (for sensitivity and diff, which need the inputs)."""
-    streams = sum(isinstance(q, Range) for q in quantities.values())
+    source = _Draws(quantities, seed, where)
+    streams = len(source.streams)
     check_memory(samples * streams, f"{streams} uncertain inputs × {samples:,} samples")
-    return _Draws(quantities, seed, where).chunk(samples)
+    return source.chunk(samples)
 
 
 def check_run(samples: int, seed: int) -> None:
@@ -278,13 +279,12 @@ def estimate(
         draws = {k: float(evaluate(e, points)) for k, e in known.items()}
         part_draws = {k: float(evaluate(e, points)) for k, e in model.compute_parts.items()}
     else:
-        streams = sum(isinstance(q, Range) for q in model.quantities.values())
+        source = _Draws(model.quantities, seed, where)
         kept = len(known) + len(model.compute_parts)
         check_memory(
-            samples * kept + min(chunk, samples) * streams,
+            samples * kept + min(chunk, samples) * len(source.streams),
             f"{kept} outputs and populations × {samples:,} samples",
         )
-        source = _Draws(model.quantities, seed, where)
         in_parts = tuple(t for e in model.compute_parts.values() for t in e)
         derived = {"compute_flops"} if known.get("compute_flops") == in_parts else set()
         full = {k: np.empty(samples) for k in known}

@@ -54,7 +54,13 @@ def path_errors(display: str, doing: str = "") -> Iterator[None]:
         raise InputError.at(display, prefix + describe_os_error(exc)) from None
 
 
-def read_limited(path: Path, display: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_limited(
+    path: Path,
+    display: str | None = None,
+    limit: int = MAX_FILE_BYTES,
+    *,
+    follow_symlinks: bool = True,
+) -> bytes:
     """The bytes of a regular file of at most `limit` bytes.
 
     Opens without blocking (a FIFO would wait for a writer), refuses anything but a regular
@@ -62,6 +68,8 @@ def read_limited(path: Path, display: str | None = None, limit: int = MAX_FILE_B
     """
     shown = display or str(path)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     with path_errors(shown):
         fd = os.open(path, flags)
         try:
@@ -93,9 +101,4 @@ def read_limited(path: Path, display: str | None = None, limit: int = MAX_FILE_B
     return data
 
 
-def is_symlink(path: Path, display: str | None = None) -> bool:
-    with path_errors(display or str(path)):
-        return path.is_symlink()
-
-
-__all__ = ["MAX_FILE_BYTES", "describe_os_error", "is_symlink", "path_errors", "read_limited"]
+__all__ = ["MAX_FILE_BYTES", "describe_os_error", "path_errors", "read_limited"]

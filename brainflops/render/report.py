@@ -29,7 +29,6 @@ from brainflops.io.reportdir import (
     manifest_text,
     read_report_file,
     walk_files,
-    write_report_folder,
 )
 from brainflops.model.data import top500_aggregate
 from brainflops.model.load import load_scenario
@@ -281,11 +280,6 @@ def render(
     return files
 
 
-def write_report(files: dict[str, str], out: Path) -> None:
-    """Write the report folder: only into a new, empty or report folder, swapped in atomically."""
-    write_report_folder(files, out)
-
-
 def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> list[str]:
     """What differs between the generated report and `out`, as lines for a human; [] if fresh.
 
@@ -336,4 +330,4 @@ def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> l
     return messages
 
 
-__all__ = ["ScenarioReport", "analyse", "render", "stale_files", "write_report"]
+__all__ = ["ScenarioReport", "analyse", "render", "stale_files"]
