@@ -49,7 +49,11 @@ app = typer.Typer(
 
 ScenarioArg = Annotated[str, typer.Argument(help="A scenario file, or a bundled name.")]
 ScenariosArg = Annotated[
-    list[str], typer.Argument(help="Scenario files, bundled names or directories.")
+    list[str] | None,
+    typer.Argument(
+        help="Scenario files, bundled names or directories (default: the bundled library).",
+        show_default=False,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")]
 SamplesOpt = Annotated[
@@ -153,12 +157,18 @@ def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) ->
     return estimate(loaded.scenario, samples, seed, where=loaded.document)
 
 
-def _batch(scenarios: list[str], machines: Path | None) -> tuple[list[str], MachinesFile]:
-    """The scenario files behind files, names and directories, and the machines to use."""
-    from brainflops.model.data import load_machines
-    from brainflops.model.load import expand_refs
+def _refs(scenarios: list[str] | None) -> list[str]:
+    """The scenario files behind files, names and directories; none given: the bundled ones."""
+    from brainflops.model.load import bundled_dir, expand_refs
 
-    return expand_refs(scenarios), load_machines(machines)
+    return expand_refs(scenarios or [str(bundled_dir())])
+
+
+def _batch(scenarios: list[str] | None, machines: Path | None) -> tuple[list[str], MachinesFile]:
+    """The scenario files to run, and the machines to use."""
+    from brainflops.model.data import load_machines
+
+    return _refs(scenarios), load_machines(machines)
 
 
 def _prefetch(json: bool) -> None:
@@ -172,16 +182,30 @@ def _prefetch(json: bool) -> None:
         ).start()
 
 
-def _show(json: bool, kind: str, *args: Any) -> None:
-    """JSON (`render.jsonout.<kind>_document`) or the terminal (`render.terminal.print_<kind>`)."""
+def _show(
+    json: bool,
+    kind: str,
+    *args: Any,
+    overrides: list[str] | None = None,
+    machines: Path | None = None,
+) -> None:
+    """JSON (`render.jsonout.<kind>_document`) or the terminal (`render.terminal.print_<kind>`).
+
+    Either way the output says what ran: the `--set` overrides and the `--machines` file.
+    """
+    ran: dict[str, Any] = {"overrides": list(overrides or ())}
+    if machines is not None:
+        ran["machines_file"] = str(machines)
     if json:
         from brainflops.render import jsonout
 
-        _write_json(getattr(jsonout, f"{kind}_document")(*args))
+        _write_json({**getattr(jsonout, f"{kind}_document")(*args), **ran})
     else:
         from brainflops.render import terminal
 
-        getattr(terminal, f"print_{kind}")(_console(), *args)
+        console = _console()
+        getattr(terminal, f"print_{kind}")(console, *args)
+        terminal.print_ran(console, ran)
 
 
 def _version(value: bool) -> None:
@@ -211,7 +235,7 @@ def estimate(
     """Estimate compute, memory, events and bandwidth of a scenario, with uncertainty."""
     with _errors():
         _prefetch(json)
-        _show(json, "estimate", _estimate(scenario, set_, samples, seed))
+        _show(json, "estimate", _estimate(scenario, set_, samples, seed), overrides=set_)
 
 
 @app.command()
@@ -231,7 +255,7 @@ def sensitivity(
 
         loaded = _load(scenario, set_)
         result = run(loaded.scenario, output, samples, seed, where=loaded.document)
-        _show(json, "sensitivity", result)
+        _show(json, "sensitivity", result, overrides=set_)
 
 
 MachinesOpt = Annotated[
@@ -275,7 +299,8 @@ def compare(
             if spec is not None:
                 added[name] = spec
         est = _estimate(scenario, set_, samples, seed)
-        _show(json, "compare", run(est, load_machines(machines), machine or (), selected, added))
+        result = run(est, load_machines(machines), machine or (), selected, added)
+        _show(json, "compare", result, overrides=set_, machines=machines)
 
 
 @app.command()
@@ -284,7 +309,7 @@ def machines(machines: MachinesOpt = None, json: JsonOpt = False) -> None:
     with _errors():
         from brainflops.model.data import load_machines, top500_number1
 
-        _show(json, "machines", load_machines(machines), top500_number1())
+        _show(json, "machines", load_machines(machines), top500_number1(), machines=machines)
 
 
 @app.command()
@@ -313,12 +338,13 @@ def diff(
                 "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
             )
         result = run(_estimate(a, set_, samples, seed), _estimate(b, set_, samples, seed))
-        _show(json, "diff", result, *(() if json else (output,)))  # JSON has every output
+        shown = () if json else (output,)  # JSON has every output
+        _show(json, "diff", result, *shown, overrides=set_)
 
 
 @app.command()
 def check(
-    scenarios: ScenariosArg,
+    scenarios: ScenariosArg = None,
     machines: MachinesOpt = None,
     json: JsonOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
@@ -333,7 +359,7 @@ def check(
         results = []
         for ref in refs:
             results.extend(check_estimate(_estimate(ref, None, samples, seed), systems))
-        _show(json, "check", results, samples, seed)
+        _show(json, "check", results, samples, seed, machines=machines)
         failed = [r for r in results if not r.passed]
         if failed:
             raise CheckFailed(f"{len(failed)} of {len(results)} checks failed")
@@ -341,8 +367,8 @@ def check(
 
 @app.command()
 def report(
-    scenarios: ScenariosArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="The report folder.")],
+    scenarios: ScenariosArg = None,
     check_only: Annotated[
         bool,
         typer.Option(
@@ -360,7 +386,8 @@ def report(
         from brainflops.render.report import analyse, render, stale_files
 
         refs, systems = _batch(scenarios, machines)
-        files = render(analyse(refs, systems, samples, seed), systems, samples, seed)
+        reports = analyse(refs, systems, samples, seed)
+        files = render(reports, systems, samples, seed, None if machines is None else str(machines))
         if check_only:
             stale = stale_files(files, out)
             if stale:
@@ -368,31 +395,34 @@ def report(
                     sys.stdout.write(f"{line}\n")
                 raise CheckFailed(
                     f"{out}: the report is stale; regenerate it with: "
-                    f"brainflops report {' '.join(scenarios)} -o {out}"
+                    f"brainflops report {' '.join(scenarios or ())} -o {out}"
                 )
-            sys.stdout.write(f"{out}: the report is up to date ({len(files)} files)\n")
+            _stderr(f"{out}: the report is up to date ({len(files)} files)")
             return
         write_report_folder(files, out)
-        sys.stdout.write(f"wrote {len(files)} files to {out}/ (open {out}/index.md)\n")
+        _stderr(f"wrote {len(files)} files to {out}/ (open {out}/index.md)")
 
 
 @app.command()
 def validate(
-    scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Scenario files, bundled names or directories.")
+    ],
 ) -> None:
     """Check scenario files; print every error as path:line:col: message."""
     with _errors():
         from brainflops.errors import InputError, Problem
 
         problems: list[Problem] = []
-        for ref in scenarios:
+        refs = _refs(scenarios)
+        for ref in refs:
             try:
                 _load(ref, None)
             except InputError as exc:
                 problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
-        sys.stdout.write(f"{len(scenarios)} scenario(s) valid\n")
+        _stderr(f"{len(refs)} scenario(s) valid")
 
 
 @app.command()

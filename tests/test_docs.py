@@ -81,3 +81,9 @@ def test_the_project_cites_only_files_it_has() -> None:
         for target in re.findall(r"\]\(([^)#:]+)\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).exists(), (page, target)
     assert (ROOT / "LICENSE").is_file()
+
+
+def test_readme_history_first_answer_is_the_real_one() -> None:
+    shown = re.search(r"^\$ brainflops compare (\S+)\n\.\.\.\n(.*)$", README, re.MULTILINE)
+    assert shown is not None
+    assert shown[2] in invoke("compare", shown[1]).stdout

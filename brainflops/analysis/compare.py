@@ -64,6 +64,8 @@ class MachineComparison:
     ratios: tuple[Ratio, ...]
     bottleneck: str | None
     """The resource with the largest median ratio (brain ÷ machine)."""
+    user: bool = False
+    """From the user's `--machines` file."""
 
 
 def _scaled(stats: Stats, divisor: float) -> Stats:
@@ -76,7 +78,7 @@ def _scaled(stats: Stats, divisor: float) -> Stats:
     )
 
 
-def compare_machine(est: Estimate, machine: Machine) -> MachineComparison:
+def compare_machine(est: Estimate, machine: Machine, user: bool = False) -> MachineComparison:
     ratios: list[Ratio] = []
     for key, label, output, figure in METRICS:
         brain = est.stats[output]
@@ -86,18 +88,21 @@ def compare_machine(est: Estimate, machine: Machine) -> MachineComparison:
         ratios.append(Ratio(key, label, value, _scaled(brain, value)))
     candidates = [r for r in ratios if r.key not in NOT_A_BOTTLENECK]
     bottleneck = max(candidates, key=lambda r: r.ratio.median).key if candidates else None
-    return MachineComparison(machine, tuple(ratios), bottleneck)
+    return MachineComparison(machine, tuple(ratios), bottleneck, user)
 
 
 def newest(machines: MachinesFile) -> Machine:
-    return max(machines.machines, key=lambda m: m.list_date)
+    """The newest #1 of the bundled data: a user's machine never takes its place."""
+    bundled = [m for m in machines.machines if not machines.is_user(m)]
+    return max(bundled or machines.machines, key=lambda m: m.list_date)
 
 
 def pick_machines(machines: MachinesFile, names: Sequence[str]) -> list[Machine]:
-    """By name (case-insensitive); default: the newest #1 and Fugaku."""
+    """By name (case-insensitive); default: the newest #1, Fugaku and the user's machines."""
     if not names:
         chosen = [newest(machines)]
         chosen += [m for m in machines.machines if m.key() == "fugaku" and m not in chosen]
+        chosen += [m for m in machines.machines if machines.is_user(m) and m not in chosen]
         return chosen
     by_key = {m.key(): m for m in machines.machines}
     out: list[Machine] = []
@@ -135,5 +140,7 @@ def compare(
         parity_years(resolve(name, spec, machines.green500), compute, past)
         for name, spec in specs.items()
     )
-    rows = tuple(compare_machine(est, m) for m in pick_machines(machines, machine_names))
+    rows = tuple(
+        compare_machine(est, m, machines.is_user(m)) for m in pick_machines(machines, machine_names)
+    )
     return Comparison(est, rows, years, past)

@@ -63,7 +63,4 @@ def load_machines(extra: Path | None = None) -> MachinesFile:
     base = bundled_machines()
     if extra is None:
         return base
-    user = validate(load_yaml(extra), MachinesFile)
-    names = {m.key() for m in user.machines}
-    merged = [*user.machines, *(m for m in base.machines if m.key() not in names)]
-    return MachinesFile(machines=merged, green500=user.green500 or base.green500)
+    return base.with_user(validate(load_yaml(extra), MachinesFile))

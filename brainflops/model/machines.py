@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from brainflops.model.projections import LIST_DATE
 from brainflops.model.quantity import Frozen, Number, OneLine
@@ -89,6 +89,19 @@ class MachinesFile(Frozen):
 
     machines: list[Machine] = Field(min_length=1)
     green500: list[Green500Leader] = []
+    _user_keys: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def with_user(self, user: MachinesFile) -> MachinesFile:
+        """These machines with a user's file: theirs come first and win by name, marked."""
+        keys = frozenset(m.key() for m in user.machines)
+        merged = [*user.machines, *(m for m in self.machines if m.key() not in keys)]
+        out = MachinesFile(machines=merged, green500=user.green500 or self.green500)
+        out._user_keys = keys
+        return out
+
+    def is_user(self, machine: Machine) -> bool:
+        """A machine from `--machines`: compared beside the bundled ones, never as the #1."""
+        return machine.key() in self._user_keys
 
 
 class Top500Number1(Frozen):

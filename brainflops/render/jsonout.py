@@ -93,6 +93,7 @@ def parity_document(p: ParityYears) -> dict[str, Any]:
 def machine_document(m: MachineComparison) -> dict[str, Any]:
     return {
         "name": m.machine.name,
+        "user": m.user,
         "list_date": m.machine.list_date,
         "bottleneck": m.bottleneck,
         "metrics": {
@@ -124,7 +125,10 @@ def compare_document(c: Comparison) -> dict[str, Any]:
 def machines_document(machines: MachinesFile, history: Sequence[Top500Number1]) -> dict[str, Any]:
     """`brainflops machines --json`."""
     return {
-        "systems": [m.model_dump(exclude_none=True) for m in machines.machines],
+        "systems": [
+            {**m.model_dump(exclude_none=True), "user": machines.is_user(m)}
+            for m in machines.machines
+        ],
         "green500": [g.model_dump() for g in machines.green500],
         "top500": [r.model_dump(exclude_none=True) for r in history],
     }

@@ -226,9 +226,14 @@ def _tornado_data(s: Sensitivity) -> dict[str, Any]:
 
 
 def render(
-    reports: Sequence[ScenarioReport], machines: MachinesFile, samples: int, seed: int
+    reports: Sequence[ScenarioReport],
+    machines: MachinesFile,
+    samples: int,
+    seed: int,
+    machines_file: str | None = None,
 ) -> dict[str, str]:
-    """Every file of the report, by relative path."""
+    """Every file of the report, by relative path (`machines_file`: the user's, if any)."""
+    shown_machines = None if machines_file is None else portable_path(machines_file)
     files: dict[str, str] = {}
     main = [
         ("ladder.svg", "Brain-compute estimates against machines", figures.ladder, _ladder_data),
@@ -259,10 +264,14 @@ def render(
             files[f"figures/{name}"] = figures.tornado(_tornado_data(r.sensitivity))
             tornados[r.estimate.scenario.name] = name
     projection_names = list(DEFAULT_PROJECTIONS)
-    files["index.md"] = markdown.index(reports, projection_names, shown, tornados, samples, seed)
+    files["index.md"] = markdown.index(
+        reports, projection_names, shown, tornados, samples, seed, shown_machines
+    )
     data = {
         "samples": samples,
         "seed": seed,
+        "overrides": [],  # a report runs its scenarios as written
+        "machines_file": shown_machines,
         "scenarios": {
             r.estimate.scenario.name: {
                 "file": r.path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -29,6 +30,14 @@ def interval(p5: float, p95: float, unit: str) -> str:
 
 def _footer(console: Console, samples: int, seed: int) -> None:
     console.print(f"[dim]samples: {samples:,}  seed: {seed}[/dim]")
+
+
+def print_ran(console: Console, ran: dict[str, Any]) -> None:
+    """What this run changed: `--set` overrides and a `--machines` file, when given."""
+    if ran.get("overrides"):
+        console.print(f"[dim]overrides: {escape(', '.join(ran['overrides']))}[/dim]")
+    if ran.get("machines_file"):
+        console.print(f"[dim]machines file: {escape(ran['machines_file'])}[/dim]")
 
 
 def _source(console: Console, scenario: Scenario) -> None:
@@ -112,7 +121,9 @@ def print_compare(console: Console, c: Comparison) -> None:
     uncertain = compute.p5 != compute.p95
     for m in c.machines:
         table = Table(
-            title=f"vs {escape(m.machine.name)} ({m.machine.list_date})", title_justify="left"
+            title=f"vs {escape(m.machine.name)} ({m.machine.list_date})"
+            + (USER_MARK if m.user else ""),
+            title_justify="left",
         )
         table.add_column("resource", no_wrap=True)
         table.add_column("machine", justify="right", no_wrap=True)
@@ -152,6 +163,9 @@ def print_compare(console: Console, c: Comparison) -> None:
         console.print(table)
     _footer(console, c.estimate.samples, c.estimate.seed)
 
+
+USER_MARK = " (your machine)"
+"""Marks a machine from --machines, compared beside the bundled ones."""
 
 _MONTHS = {"06": "June", "11": "November"}
 
@@ -213,8 +227,10 @@ def print_machines(
         cells = [
             si(getattr(m, f)).replace(" ", "") if getattr(m, f) else "–" for f in columns.values()
         ]
-        table.add_row(escape(m.name), m.list_date, *cells)
+        table.add_row(escape(m.name) + (" *" if machines.is_user(m) else ""), m.list_date, *cells)
     console.print(table)
+    if any(machines.is_user(m) for m in machines.machines):
+        console.print("* your machines (--machines): compared beside the bundled ones")
     console.print(
         "[dim]HPL, HPCG: FLOP/s; G500: Graph500 TEPS; mem: B; BW: B/s (net: total injection);"
         " power: W; –: unknown[/dim]"
