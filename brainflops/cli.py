@@ -451,11 +451,13 @@ def list_(json: JsonOpt = False) -> None:
         from rich.markup import escape
         from rich.table import Table
 
+        from brainflops.render.terminal import print_table
+
         table = Table("name", "year", "method", "title")
         for row in rows:
             shown = "" if row["year"] is None else str(row["year"])
             table.add_row(row["name"], shown, row["method"], escape(row["title"]))
-        _console().print(table)
+        print_table(_console(), table)
 
 
 class _Stdout:

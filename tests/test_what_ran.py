@@ -82,3 +82,24 @@ def test_validate_takes_folders_and_check_and_report_default_to_the_bundled_libr
     assert written.exit_code == 0 and written.stdout == ""
     assert written.stderr.startswith("wrote 9 files")
     assert len(json.loads((out / "data.json").read_text())["scenarios"]) == bundled
+
+
+def test_tables_in_80_columns_never_cut_a_number() -> None:
+    from typer.testing import CliRunner
+
+    from brainflops.cli import app
+
+    runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+    for args in (
+        ["estimate", "dettmers-2015"],
+        ["compare", "carlsmith-2020"],
+        ["sensitivity", "carlsmith-2020"],
+        ["diff", "carlsmith-2020", "dettmers-2015"],
+        ["check", "-n", "2000"],
+        ["machines"],
+        ["list"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert "…" not in result.stdout, args
+        assert max(map(len, result.stdout.splitlines())) <= 80, args

@@ -9,6 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from brainflops.analysis.check import CheckResult
 from brainflops.analysis.compare import Comparison
@@ -26,6 +27,25 @@ def interval(p5: float, p95: float, unit: str) -> str:
     """`14.4 T – 5.56 PFLOP/s`: the unit once, at the end."""
     low = si(p5, unit)
     return f"{low.removesuffix(unit).rstrip() if low.endswith(unit) else low} – {si(p95, unit)}"
+
+
+def print_table(console: Console, table: Table) -> None:
+    """On a narrow terminal (a CI log of 80 columns) names wrap; numbers are never cut to "…".
+
+    Right-aligned columns hold numbers: they keep their full width, and the text columns
+    wrap (or fold, for one long word) to make room.
+    """
+    for column in table.columns:
+        column.overflow = "fold"
+        if column.justify == "right":
+            column.no_wrap = True
+            column.min_width = max(
+                (Text.from_markup(c).cell_len for c in column.cells if isinstance(c, str)),
+                default=0,
+            )
+        else:
+            column.no_wrap = False
+    console.print(table)
 
 
 def _footer(console: Console, samples: int, seed: int) -> None:
@@ -68,7 +88,7 @@ def print_estimate(console: Console, est: Estimate) -> None:
             "" if point else interval(stats.p5, stats.p95, unit),
             "point" if point else ("exact" if stats.exact else "MC"),
         )
-    console.print(table)
+    print_table(console, table)
     if est.compute_shares:
         parts = Table(title="Compute breakdown", title_justify="left")
         parts.add_column("part")
@@ -105,7 +125,7 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) ->
             bar = "█" * max(1, round(item.share * width)) if item.share > 0 else ""
             span = f"{plain(item.low, 3)} – {plain(item.high, 3)}"
             table.add_row(item.name, f"{item.share:.1%}", bar, span)
-        console.print(table)
+        print_table(console, table)
     _footer(console, result.samples, result.seed)
 
 
@@ -139,7 +159,7 @@ def print_compare(console: Console, c: Comparison) -> None:
             if uncertain:
                 cells.append(f"{ratio(r.ratio.p5)} – {ratio(r.ratio.p95)}")
             table.add_row(*cells, needed)
-        console.print(table)
+        print_table(console, table)
         if m.bottleneck:
             label = next(r.label for r in m.ratios if r.key == m.bottleneck)
             console.print(f"Bottleneck on {escape(m.machine.name)}: [bold]{label}[/bold]")
@@ -160,7 +180,7 @@ def print_compare(console: Console, c: Comparison) -> None:
             cells.append("·".join(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)))
             cells.append("" if p.doubling_years is None else f"{p.doubling_years:.2f} y")
             table.add_row(*cells)
-        console.print(table)
+        print_table(console, table)
     _footer(console, c.estimate.samples, c.estimate.seed)
 
 
@@ -228,7 +248,7 @@ def print_machines(
             si(getattr(m, f)).replace(" ", "") if getattr(m, f) else "–" for f in columns.values()
         ]
         table.add_row(escape(m.name) + (" *" if machines.is_user(m) else ""), m.list_date, *cells)
-    console.print(table)
+    print_table(console, table)
     if any(machines.is_user(m) for m in machines.machines):
         console.print("* your machines (--machines): compared beside the bundled ones")
     console.print(
@@ -258,7 +278,7 @@ def print_check(console: Console, results: Sequence[CheckResult], samples: int, 
         found = "–" if r.found is None else f"{r.found:.4g}"
         mark = "[green]pass[/green]" if r.passed else "[bold red]FAIL[/bold red]"
         table.add_row(r.scenario, escape(r.check), found, escape(r.published), mark)
-    console.print(table)
+    print_table(console, table)
     failed = sum(not r.passed for r in results)
     console.print(f"{len(results) - failed} passed, {failed} failed")
     _footer(console, samples, seed)
@@ -330,7 +350,7 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
         table.add_column("factor", justify="right")
         for x in chosen.attribution:
             table.add_row(x.parameter, ratio(x.factor))
-        console.print(table)
+        print_table(console, table)
     elif chosen.point_ratio is not None:
         console.print(f"Attribution of {LABELS[output]}: {chosen.method}")
     _footer(console, d.samples, d.seed)
