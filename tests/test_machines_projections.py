@@ -270,3 +270,23 @@ def test_compare_json_and_terminal_say_when_history_reached_it(write: Any) -> No
     assert doc["newest_number1"].startswith("LineShine")
     shown = invoke("compare", "moravec-1998").stdout
     assert "reached it on the June 2005 list (BlueGene/L" in shown
+
+
+def test_parity_per_resource_says_which_comes_last() -> None:
+    # moravec-1998: 1e14 FLOP/s (BlueGene/L, June 2005) and 1e14 B of memory; the first list
+    # with a memory figure, June 2008 (Roadrunner, 1.139e14 B), already holds it
+    doc = json.loads(invoke("compare", "moravec-1998", "--json").stdout)
+    resources = doc["resources"]
+    assert resources["compute_hpl"]["median_list"] == "2005-06"
+    assert resources["memory"]["median_list"] == "2008-06"
+    assert resources["memory"]["year_median"] == 2008.46
+    assert doc["last_resource"] == "memory"
+    # dettmers-2015: 1.075e21 / 20 W = 5.375e19 FLOP/J, far past the #1's 2.198e18 / 42.2 MW
+    # = 5.2e10 FLOP/J: energy efficiency is reached last, after HPL compute
+    doc = json.loads(invoke("compare", "dettmers-2015", "--json").stdout)
+    years = {k: v["year_median"] for k, v in doc["resources"].items()}
+    assert years["energy"] > years["compute_hpl"] > 2026
+    assert doc["last_resource"] == "energy"
+    assert years["compute_hpl"] == doc["projections"]["trend-2013"]["year_median"]
+    shown = invoke("compare", "dettmers-2015").stdout
+    assert "Reached last: energy efficiency" in shown

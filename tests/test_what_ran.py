@@ -103,3 +103,9 @@ def test_tables_in_80_columns_never_cut_a_number() -> None:
         assert result.exit_code == 0, (args, result.stderr)
         assert "…" not in result.stdout, args
         assert max(map(len, result.stdout.splitlines())) <= 80, args
+
+
+def test_a_set_typo_suggests_the_whole_path() -> None:
+    result = invoke("estimate", "carlsmith-2020", "--set", "populations.all.firing_rate=1")
+    assert result.exit_code == 2
+    assert "did you mean 'populations.all.firing_rate_hz'?" in result.stderr

@@ -8,17 +8,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from brainflops.analysis.projections import (
+    Figure,
     History,
     ParityYears,
+    Projection,
     history,
+    hpl_rmax,
     parity_years,
     projection_set,
     resolve,
+    trend_fit,
 )
 from brainflops.engine.evaluate import Estimate, Stats
 from brainflops.errors import InputError
-from brainflops.model.machines import Machine, MachinesFile
-from brainflops.model.projections import ProjectionSpec
+from brainflops.model.machines import Machine, MachinesFile, Top500Number1
+from brainflops.model.projections import ProjectionSpec, TrendProjection
 
 METRICS: tuple[tuple[str, str, str, str], ...] = (
     # key, label, brain output, machine figure
@@ -116,6 +120,47 @@ def pick_machines(machines: MachinesFile, names: Sequence[str]) -> list[Machine]
     return out
 
 
+def _memory(row: Top500Number1) -> float | None:
+    return row.memory_bytes
+
+
+def _flops_per_joule(row: Top500Number1) -> float | None:
+    return None if row.power_kw is None else row.rmax_flops / (row.power_kw * 1e3)
+
+
+PARITY_RESOURCES: tuple[tuple[str, str, str, Figure], ...] = (
+    ("compute_hpl", "compute (HPL)", "compute_flops", hpl_rmax),
+    ("memory", "memory", "memory_bytes", _memory),
+    ("energy", "energy efficiency", "flops_per_joule", _flops_per_joule),
+)
+"""The resources whose #1 history the bundled TOP500 data holds (key, label, brain output,
+figure of a #1 row); HPCG and bandwidths have no #1 history there."""
+
+
+@dataclass(frozen=True)
+class ResourceParity:
+    """When the #1 matches the brain on one resource: history first, then its own trend."""
+
+    key: str
+    label: str
+    years: ParityYears
+    history: History
+
+
+def resource_parity(est: Estimate) -> tuple[ResourceParity, ...]:
+    out: list[ResourceParity] = []
+    for key, label, output, figure in PARITY_RESOURCES:
+        values = est.draws.get(output)
+        if values is None:
+            continue
+        past = history(values, figure)
+        trend = Projection(
+            "trend-2013", TrendProjection(model="trend"), trend_fit("2013-06", None, figure)
+        )
+        out.append(ResourceParity(key, label, parity_years(trend, values, past), past))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Everything `brainflops compare` shows: ratios per machine and parity years."""
@@ -124,6 +169,17 @@ class Comparison:
     machines: tuple[MachineComparison, ...]
     projections: tuple[ParityYears, ...]
     history: History
+    resources: tuple[ResourceParity, ...] = ()
+
+    @property
+    def last_resource(self) -> ResourceParity | None:
+        """The resource the #1 matches last (never counts as last of all)."""
+
+        def year(r: ResourceParity) -> float:
+            median = r.years.year_median
+            return math.inf if median is None else median
+
+        return max(self.resources, key=year, default=None)
 
 
 def compare(
@@ -143,4 +199,4 @@ def compare(
     rows = tuple(
         compare_machine(est, m, machines.is_user(m)) for m in pick_machines(machines, machine_names)
     )
-    return Comparison(est, rows, years, past)
+    return Comparison(est, rows, years, past, resource_parity(est))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -19,7 +19,7 @@ from brainflops.engine.expr import BOLTZMANN_J_PER_K
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
 from brainflops.model.data import top500_number1
-from brainflops.model.machines import Green500Leader, list_year
+from brainflops.model.machines import Green500Leader, Top500Number1, list_year
 from brainflops.model.projections import (
     DoublingProjection,
     FabricationLimitProjection,
@@ -85,13 +85,27 @@ def fit_log2(years: Sequence[float], values: Sequence[float]) -> Fit:
     return Fit(float(intercept), float(slope), se, len(x))
 
 
-def trend_fit(from_list: str, to_list: str | None) -> Fit:
+Figure = Callable[[Top500Number1], "float | None"]
+"""One figure of a TOP500 #1 row (None where the list's data lacks it)."""
+
+
+def hpl_rmax(row: Top500Number1) -> float | None:
+    return row.rmax_flops
+
+
+def number1_series(figure: Figure = hpl_rmax) -> list[tuple[Top500Number1, float]]:
+    """The #1 of every list that has the figure, oldest first."""
+    rows = sorted(top500_number1(), key=lambda r: r.list)
+    return [(r, value) for r in rows if (value := figure(r)) is not None]
+
+
+def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) -> Fit:
     rows = [
-        r
-        for r in top500_number1()
+        (r, value)
+        for r, value in number1_series(figure)
         if r.list >= from_list and (to_list is None or r.list <= to_list)
     ]
-    return fit_log2([list_year(r.list) for r in rows], [r.rmax_flops for r in rows])
+    return fit_log2([list_year(r.list) for r, _ in rows], [value for _, value in rows])
 
 
 def efficiency_fit(leaders: Sequence[Green500Leader]) -> Fit:
@@ -191,9 +205,11 @@ class History:
     newest_system: str
 
 
-def history(compute_flops: Array | float) -> History:
-    rows = sorted(top500_number1(), key=lambda r: r.list)
-    best = np.maximum.accumulate(np.array([r.rmax_flops for r in rows]))
+def history(compute_flops: Array | float, figure: Figure = hpl_rmax) -> History:
+    """When the #1 first reached each value of `figure` (HPL Rmax unless told otherwise)."""
+    series = number1_series(figure)
+    rows = [r for r, _ in series]
+    best = np.maximum.accumulate(np.array([value for _, value in series]))
     dates = np.array([list_year(r.list) for r in rows] + [math.inf])
     values = np.atleast_1d(np.asarray(compute_flops, dtype=np.float64))
     first = np.searchsorted(best, values, side="left")  # the first list with #1 >= value

@@ -95,7 +95,10 @@ MAX_SUGGESTIONS = 50
 """"Did you mean" costs a fuzzy match per unknown key: only the first ones get one."""
 
 
-def _message(err: Any, where: tuple[Any, ...], model: type[BaseModel], suggest: bool) -> str:
+def _message(
+    err: Any, where: tuple[Any, ...], model: type[BaseModel], suggest: bool, full: bool = False
+) -> str:
+    """The message of one validation error; `full` suggests whole paths (for `--set`)."""
     dotted = ".".join(str(s) for s in where)
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -103,6 +106,8 @@ def _message(err: Any, where: tuple[Any, ...], model: type[BaseModel], suggest: 
         key = str(where[-1]) if where else "?"
         vocabulary = _vocabulary(model) if suggest else ()
         close = difflib.get_close_matches(key, vocabulary, n=1, cutoff=0.6)
+        if close and full:
+            close = [".".join([*(str(s) for s in where[:-1]), close[0]])]
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"{dotted}: unknown key{hint}"
     if kind == "missing":
@@ -130,7 +135,8 @@ def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) 
                 loc = (*loc, "model")
             where, pos = doc.locate(loc, key=err["type"] == "extra_forbidden")
             pos = pos or Position(doc.path, 1, 1)
-            message = _message(err, where, model, suggest=count < MAX_SUGGESTIONS)
+            from_set = (pos.file or "").startswith("--set")
+            message = _message(err, where, model, count < MAX_SUGGESTIONS, full=from_set)
             problems[Problem(pos.file, message, pos.line, pos.col)] = None
         ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
         raise InputError(ordered) from None

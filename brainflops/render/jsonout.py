@@ -119,6 +119,16 @@ def compare_document(c: Comparison) -> dict[str, Any]:
         "median_system": c.history.median_system,
     }
     doc["newest_number1"] = c.history.newest_system
+    doc["resources"] = {
+        r.key: {
+            **parity_document(r.years),
+            "label": r.label,
+            "median_list": r.history.median_list,
+        }
+        for r in c.resources
+    }
+    last = c.last_resource
+    doc["last_resource"] = None if last is None else last.key
     return doc
 
 

@@ -133,11 +133,24 @@ def section(r: ScenarioReport, tornado: str | None) -> str:
         ]
         for p in r.comparison.projections
     ]
-    out += ["**When the #1 supercomputer matches it**", ""]
+    out += ["**When the #1 supercomputer matches it** (HPL compute, history first)", ""]
     out += [
         table(["projection", "year", "90% interval", "P by 2030", "P by 2050", "P by 2100"], rows),
         "",
     ]
+    if len(r.comparison.resources) > 1:
+        last = r.comparison.last_resource
+        rows = [
+            [
+                f"**{x.label}**" if x is last else x.label,
+                year_text(x.years.year_median),
+                x.history.median_list or "",
+                "" if x.years.doubling_years is None else f"{x.years.doubling_years:.2f} y",
+            ]
+            for x in r.comparison.resources
+        ]
+        title = "**Parity by resource** (the #1's history, then its trend; reached last in bold)"
+        out += [title, "", table(["resource", "year", "reached on list", "doubling"], rows), ""]
     if r.checks:
         rows = [
             [

@@ -164,6 +164,7 @@ def print_compare(console: Console, c: Comparison) -> None:
             label = next(r.label for r in m.ratios if r.key == m.bottleneck)
             console.print(f"Bottleneck on {escape(m.machine.name)}: [bold]{label}[/bold]")
     console.print(_history_line(c.history))
+    _print_resources(console, c)
     if c.projections:
         title = "When the TOP500 #1 matches it (HPL compute, history first)"
         table = Table(title=title, title_justify="left")
@@ -186,6 +187,33 @@ def print_compare(console: Console, c: Comparison) -> None:
 
 USER_MARK = " (your machine)"
 """Marks a machine from --machines, compared beside the bundled ones."""
+
+
+def _print_resources(console: Console, c: Comparison) -> None:
+    """Parity on each resource the #1's history holds, and which one comes last."""
+    if len(c.resources) < 2:
+        return
+    table = Table(title="Parity by resource (TOP500 #1, history first)", title_justify="left")
+    table.add_column("resource")
+    table.add_column("year", justify="right")
+    table.add_column("reached on", justify="right")
+    table.add_column("doubling", justify="right")
+    for r in c.resources:
+        listed = r.history.median_list
+        doubling = r.years.doubling_years
+        table.add_row(
+            r.label,
+            year_text(r.years.year_median),
+            "–" if listed is None else list_name(listed).removeprefix("the "),
+            "" if doubling is None else f"{doubling:.2f} y",
+        )
+    print_table(console, table)
+    last = c.last_resource
+    if last is not None:
+        console.print(
+            f"Reached last: [bold]{last.label}[/bold] ({year_text(last.years.year_median)})"
+        )
+
 
 _MONTHS = {"06": "June", "11": "November"}
 
