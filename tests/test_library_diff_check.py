@@ -124,7 +124,7 @@ def test_set_on_the_cli_changes_the_numbers() -> None:
         ),
         (
             "factors.neural_backprp=2",
-            "factors.neural_backprp: unknown key; did you mean 'neural_backprop'?",
+            "factors.neural_backprp: unknown key; did you mean 'factors.neural_backprop'?",
         ),
         ("factors.neural_backprop", "expected key.path=value"),
         ("populations.purkinje.neurons=-1", "populations.purkinje.neurons: must be > 0"),
