@@ -268,16 +268,18 @@ def test_compare_json_and_terminal_say_when_history_reached_it(write: Any) -> No
     assert all(p["year_median"] == 2011.87 for p in doc["projections"].values())
     assert all(p["p_reached"] == 1.0 for p in doc["projections"].values())
     assert doc["newest_number1"].startswith("LineShine")
+    # moravec-1998: 1e14 instructions/s x 0.303 FLOP per instruction = 3.03e13 FLOP/s; the
+    # first #1 at or above it is the Earth Simulator (35.86 TFLOP/s, June 2002)
     shown = invoke("compare", "moravec-1998").stdout
-    assert "reached it on the June 2005 list (BlueGene/L" in shown
+    assert "reached it on the June 2002 list (Earth Simulator" in shown
 
 
 def test_parity_per_resource_says_which_comes_last() -> None:
-    # moravec-1998: 1e14 FLOP/s (BlueGene/L, June 2005) and 1e14 B of memory; the first list
-    # with a memory figure, June 2008 (Roadrunner, 1.139e14 B), already holds it
+    # moravec-1998: 3.03e13 FLOP/s (Earth Simulator, June 2002) and 1e14 B of memory; the
+    # first list with a memory figure, June 2008 (Roadrunner, 1.139e14 B), already holds it
     doc = json.loads(invoke("compare", "moravec-1998", "--json").stdout)
     resources = doc["resources"]
-    assert resources["compute_hpl"]["median_list"] == "2005-06"
+    assert resources["compute_hpl"]["median_list"] == "2002-06"
     assert resources["memory"]["median_list"] == "2008-06"
     assert resources["memory"]["year_median"] == 2008.46
     assert doc["last_resource"] == "memory"

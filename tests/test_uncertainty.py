@@ -238,11 +238,12 @@ def test_samples_bounds() -> None:
 
 
 def test_sensitivity_with_too_few_samples_says_so_instead_of_zero_shares() -> None:
-    # carlsmith-2020 is a sum over terms (not exact): shares need binning, and 1 sample
-    # cannot be binned; once it printed every share as 0.0%
-    result = invoke("sensitivity", "carlsmith-2020", "--samples", "1")
+    # with a firing-decision term, carlsmith-2020 is a sum over terms (not exact): shares
+    # need binning, and 1 sample cannot be binned; once it printed every share as 0.0%
+    term = ["--set", "populations.all.cost.flops_per_neuron_s=5e3 to 1.3e4"]
+    result = invoke("sensitivity", "carlsmith-2020", "--samples", "1", *term)
     assert result.exit_code == 0, result.stderr
     assert "Too few samples (1) to estimate shares" in result.stdout
     assert "0.0%" not in result.stdout
-    doc = json.loads(invoke("sensitivity", "carlsmith-2020", "-n", "1", "--json").stdout)
+    doc = json.loads(invoke("sensitivity", "carlsmith-2020", "-n", "1", "--json", *term).stdout)
     assert doc["method"] == "too few samples" and doc["inputs"] == []

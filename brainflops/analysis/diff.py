@@ -27,7 +27,16 @@ from brainflops.model.scenario import OUTPUTS, Scenario
 
 EXACT_PLAYERS = 12
 SAMPLED_PERMUTATIONS = 2000
-NOT_COMPARED = ("brainflops", "name", "title", "description", "source", "extends", "expect")
+NOT_COMPARED = (
+    "brainflops",
+    "name",
+    "title",
+    "description",
+    "source",
+    "extends",
+    "expect",
+    "published",
+)
 NOT_PLAYERS = ("projections",)
 """Projections differ between scenarios but do not change any output."""
 

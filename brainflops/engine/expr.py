@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from brainflops.model.quantity import Range
-from brainflops.model.scenario import FactorSpec, Population, Scenario
+from brainflops.model.scenario import FactorSpec, Functional, Population, Scenario
 
 BOLTZMANN_J_PER_K = 1.380649e-23
 """Exact by the 2019 SI definition."""
@@ -189,6 +189,9 @@ def build(s: Scenario) -> Model:
     """The expression of every output of a scenario (docs/format.md, "Outputs")."""
     b = _Builder()
     compute_factors = b.factors(s, "compute")
+    if s.conversion is not None:  # the source's unit to FLOP
+        flop_per_unit = b.q("conversion.flop_per_unit", s.conversion.flop_per_unit)
+        compute_factors = times(compute_factors, flop_per_unit) or ()
     outputs: dict[str, Expr | None] = {}
     compute: Expr | None
     parts: dict[str, Expr] = {}
@@ -202,21 +205,26 @@ def build(s: Scenario) -> Model:
         outputs["compute_flops"] = plus(parts.values())
         for key, values in per_output.items():
             outputs[key] = plus(values)
-    elif s.method == "functional":
-        f = s.functional
-        assert f is not None
-        compute = b.product(
-            b.q("functional.reference_flops", f.reference_flops),
-            b.q("functional.scale", f.scale),
-            compute_factors,
+    elif s.method in ("functional", "stated"):
+        f, block = (
+            (s.functional, "functional") if s.method == "functional" else (s.stated, "stated")
         )
+        assert f is not None
+        if isinstance(f, Functional):
+            figure = b.product(
+                b.q("functional.reference_flops", f.reference_flops),
+                b.q("functional.scale", f.scale),
+            )
+        else:
+            figure = b.q("stated.compute", f.compute)
+        compute = times(figure, compute_factors)
         assert compute is not None
-        parts["functional"] = compute
+        parts[block] = compute
         outputs["compute_flops"] = compute
         outputs["memory_bytes"] = b.product(
-            b.q("functional.memory_bytes", f.memory_bytes), b.factors(s, "memory")
+            b.q(f"{block}.memory_bytes", f.memory_bytes), b.factors(s, "memory")
         )
-        outputs["events_per_s"] = b.q("functional.events_per_s", f.events_per_s)
+        outputs["events_per_s"] = b.q(f"{block}.events_per_s", f.events_per_s)
     else:
         lim, energy = s.limit, s.energy
         assert lim is not None and energy is not None

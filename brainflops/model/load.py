@@ -27,7 +27,7 @@ _PROJECTION: TypeAdapter[ProjectionSpec] = TypeAdapter(ProjectionSpec)
 M = TypeVar("M", bound=BaseModel)
 
 MAX_EXTENDS_DEPTH = 10
-NOT_INHERITED = ("name", "title", "expect", "extends")
+NOT_INHERITED = ("name", "title", "expect", "extends", "published")
 
 
 def bundled_dir() -> Path:

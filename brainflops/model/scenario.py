@@ -26,6 +26,10 @@ class Source(Frozen):
     citation: OneLine
     url: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2200)
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$", max_length=200)
+    mirror: str | None = Field(
+        default=None, description="another copy, e.g. a repository record when `url` is closed"
+    )
 
 
 class SynapticCost(Frozen):
@@ -174,6 +178,107 @@ class Functional(Frozen):
     events_per_s: Positive | None = None
 
 
+class Stated(Frozen):
+    """A figure the source states without a model beneath it (compute in `source_unit`/s)."""
+
+    compute: Positive = Field(description="per second, in the scenario's source_unit")
+    memory_bytes: Positive | None = None
+    events_per_s: Positive | None = None
+
+
+SourceUnit = Literal["flop", "instructions", "operations", "calculations", "teps", "bit_erasures"]
+"""What the source counted; only FLOP is compared with machines without a conversion."""
+
+UNIT_PER_S: dict[str, str] = {
+    "flop": "FLOP/s",
+    "instructions": "instructions/s",
+    "operations": "operations/s",
+    "calculations": "calculations/s",
+    "teps": "TEPS",
+    "bit_erasures": "bit erasures/s",
+}
+"""How each source unit reads as a rate."""
+
+UNIT_ONE: dict[str, str] = {
+    "flop": "FLOP",
+    "instructions": "instruction",
+    "operations": "operation",
+    "calculations": "calculation",
+    "teps": "traversed edge",
+    "bit_erasures": "bit erasure",
+}
+"""One of each source unit, for "N FLOP per ..."."""
+
+
+class Conversion(Frozen):
+    """FLOP per unit the source counted: compute_flops = the source's figure × flop_per_unit.
+
+    Never implied: the factor and where it comes from are part of the scenario.
+    """
+
+    flop_per_unit: Positive
+    source: OneLine = Field(max_length=300, description="who gives this factor, and how")
+    url: str | None = None
+
+
+class Published(Frozen):
+    """The source's own headline compute figure, in its own unit per second, as printed.
+
+    One of: `value` (a point), `low` and `high` (a range), `at_least` or `at_most` (a bound).
+    """
+
+    value: Number | None = Field(default=None, gt=0)
+    low: Number | None = Field(default=None, gt=0)
+    high: Number | None = Field(default=None, gt=0)
+    at_least: Number | None = Field(default=None, gt=0)
+    at_most: Number | None = Field(default=None, gt=0)
+    where: OneLine | None = Field(default=None, max_length=300)
+
+    @property
+    def kind(self) -> Literal["point", "range", "bound"]:
+        if self.value is not None:
+            return "point"
+        return "range" if self.low is not None else "bound"
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Published:
+        forms = [
+            name
+            for name, given in (
+                ("value", self.value is not None),
+                ("low/high", self.low is not None or self.high is not None),
+                ("at_least", self.at_least is not None),
+                ("at_most", self.at_most is not None),
+            )
+            if given
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "give exactly one of value (a point), low and high (a range), at_least or "
+                f"at_most (a bound); got {' and '.join(forms) or 'none'}"
+            )
+        if (self.low is None) != (self.high is None) or (
+            self.low is not None and self.high is not None and not self.low < self.high
+        ):
+            raise ValueError("a range needs both low and high, with low < high")
+        return self
+
+    def describe(self, unit: str) -> str:
+        """As printed: `1e14 instructions/s`, `1e13 – 1e17 FLOP/s`, `at most 1e15 FLOP/s`."""
+        rate = UNIT_PER_S[unit]
+
+        def num(x: float | None) -> str:
+            return f"{x:.3g}".replace("e+", "e")
+
+        if self.value is not None:
+            return f"{num(self.value)} {rate}"
+        if self.low is not None and self.high is not None:
+            return f"{num(self.low)} – {num(self.high)} {rate}"
+        if self.at_least is not None:
+            return f"at least {num(self.at_least)} {rate}"
+        return f"at most {num(self.at_most)} {rate}"
+
+
 class Limit(Frozen):
     """compute = brain_power_w / (k_B · temperature_k · ln 2 · bits_per_flop)."""
 
@@ -182,24 +287,71 @@ class Limit(Frozen):
 
 
 class ExpectOutput(Frozen):
-    """What a source published for one output; `brainflops check` compares the median.
+    """What a source published for one output; `brainflops check` holds the estimate to it.
 
-    `within: [low, high]` also requires the 90% interval to lie inside a published range.
+    Three forms: a point (`value` with `rel_tol` or `log10_tol`, checked against the median),
+    an interval (`p5` and `p95` with `log10_tol`: both ends of the 90% interval must be
+    within the tolerance) and a bound (`at_least` or `at_most`, checked against the
+    median). An interval may also bound its median. `derived: true` says the figure is
+    brainflops' arithmetic on the source's inputs, not a figure the source printed; `where`
+    says where in the source it is.
     """
 
-    value: Number = Field(gt=0)
+    value: Number | None = Field(default=None, gt=0)
     rel_tol: Number | None = Field(default=None, gt=0)
     log10_tol: Number | None = Field(default=None, gt=0)
     within: list[Annotated[Number, Field(gt=0)]] | None = Field(
         default=None, min_length=2, max_length=2
     )
+    p5: Number | None = Field(default=None, gt=0)
+    p95: Number | None = Field(default=None, gt=0)
+    at_least: Number | None = Field(default=None, gt=0)
+    at_most: Number | None = Field(default=None, gt=0)
+    derived: bool = Field(
+        default=False, description="brainflops' arithmetic on the source's inputs, not printed"
+    )
+    where: OneLine | None = Field(
+        default=None, max_length=300, description="page, section, table or quote"
+    )
+
+    @property
+    def kind(self) -> Literal["point", "interval", "bound"]:
+        if self.value is not None:
+            return "point"
+        return "interval" if self.p5 is not None else "bound"
+
+    @property
+    def bounded(self) -> bool:
+        return self.at_least is not None or self.at_most is not None
 
     @model_validator(mode="after")
-    def _one_tolerance(self) -> ExpectOutput:
-        if (self.rel_tol is None) == (self.log10_tol is None):
-            raise ValueError("give exactly one of rel_tol or log10_tol")
-        if self.within is not None and not self.within[0] < self.within[1]:
-            raise ValueError("within: needs [low, high] with low < high")
+    def _one_form(self) -> ExpectOutput:
+        interval = self.p5 is not None or self.p95 is not None
+        if self.at_least is not None and self.at_most is not None:
+            raise ValueError("give at_least or at_most, not both (use p5 and p95 for a range)")
+        if (self.value is not None) + interval + self.bounded != 1 and not (
+            interval and self.bounded and self.value is None
+        ):
+            raise ValueError(
+                "give exactly one of value (a point), p5 and p95 (an interval, optionally "
+                "with a bound on the median) or at_least/at_most (a bound)"
+            )
+        if self.value is not None:
+            if (self.rel_tol is None) == (self.log10_tol is None):
+                raise ValueError("a point needs exactly one of rel_tol or log10_tol")
+            if self.within is not None and not self.within[0] < self.within[1]:
+                raise ValueError("within: needs [low, high] with low < high")
+            return self
+        if self.within is not None:
+            raise ValueError("within: belongs to a point (value); an interval checks both ends")
+        if interval:
+            if self.p5 is None or self.p95 is None or not self.p5 < self.p95:
+                raise ValueError("an interval needs both p5 and p95, with p5 < p95")
+            if self.log10_tol is None or self.rel_tol is not None:
+                raise ValueError("an interval needs log10_tol (decades allowed at each end)")
+            return self
+        if self.rel_tol is not None or self.log10_tol is not None:
+            raise ValueError("a bound (at_least, at_most) takes no tolerance")
         return self
 
 
@@ -227,12 +379,22 @@ class Scenario(Frozen):
     description: str = ""
     source: Source | None = None
     extends: str | None = Field(default=None, description="a bundled name or a relative path")
-    method: Literal["mechanistic", "functional", "limit"] = "mechanistic"
+    method: Literal["mechanistic", "functional", "limit", "stated"] = "mechanistic"
+    source_unit: SourceUnit = Field(
+        default="flop", description="what the source counted: flop, instructions, operations, ..."
+    )
+    conversion: Conversion | None = Field(
+        default=None, description="FLOP per source unit, with its source (needed unless flop)"
+    )
+    published: Published | None = Field(
+        default=None, description="the source's own compute figure, in source_unit per second"
+    )
     populations: dict[
         Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], Population
     ] = Field(default={}, max_length=100)
     functional: Functional | None = None
     limit: Limit | None = None
+    stated: Stated | None = None
     factors: Factors = Factors()
     memory: Memory = Memory()
     communication: Communication | None = None
@@ -245,17 +407,31 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _method_inputs(self) -> Scenario:
+        blocks = {
+            "functional": self.functional,
+            "limit": self.limit,
+            "stated": self.stated,
+        }
+        others = [
+            name for name, block in blocks.items() if block is not None and name != self.method
+        ]
         if self.method == "mechanistic":
             if not self.populations:
                 raise ValueError("method 'mechanistic' needs at least one entry in populations")
-            if self.functional or self.limit:
-                raise ValueError("functional and limit blocks belong to their own methods")
-        elif self.method == "functional":
-            if self.functional is None or self.populations:
-                raise ValueError("method 'functional' needs a functional block and no populations")
-        elif self.limit is None or self.energy is None or self.populations:
+        elif self.populations:
+            raise ValueError(f"method {self.method!r} takes no populations")
+        elif blocks[self.method] is None:
+            raise ValueError(f"method {self.method!r} needs a {self.method} block")
+        if others:
+            raise ValueError(f"the {' and '.join(others)} block belongs to its own method")
+        if self.method == "limit" and self.energy is None:
+            raise ValueError("method 'limit' needs energy.brain_power_w")
+        if self.source_unit == "flop" and self.conversion is not None:
+            raise ValueError("conversion: the source already counts FLOP (source_unit: flop)")
+        if self.source_unit != "flop" and self.conversion is None:
             raise ValueError(
-                "method 'limit' needs a limit block, energy.brain_power_w and no populations"
+                f"source_unit {self.source_unit!r} needs a conversion: "
+                '{flop_per_unit: N, source: "who gives this factor"}'
             )
         return self
 

@@ -45,9 +45,20 @@ def estimate_document(est: Estimate) -> dict[str, Any]:
         "populations": {k: rounded(v) for k, v in est.compute_shares.items()},
         "factors": {k: rounded(v) for k, v in est.factor_medians().items()},
     }
-    src = est.scenario.source
-    doc["source"] = None if src is None else src.model_dump()
-    doc["title"] = est.scenario.title
+    s = est.scenario
+    doc["source"] = None if s.source is None else s.source.model_dump(exclude_none=True)
+    doc["source_unit"] = s.source_unit
+    doc["published"] = (
+        None
+        if s.published is None
+        else {
+            **s.published.model_dump(exclude_none=True),
+            "kind": s.published.kind,
+            "text": s.published.describe(s.source_unit),
+        }
+    )
+    doc["conversion"] = None if s.conversion is None else s.conversion.model_dump(exclude_none=True)
+    doc["title"] = s.title
     return doc
 
 
@@ -156,7 +167,10 @@ def check_document(results: Sequence[CheckResult], samples: int, seed: int) -> d
                 "scenario": r.scenario,
                 "check": r.check,
                 "found": None if r.found is None else rounded(r.found),
+                "found_p95": None if r.found_high is None else rounded(r.found_high),
                 "published": r.published,
+                "derived": r.derived,
+                "where": r.where,
                 "passed": r.passed,
             }
             for r in results

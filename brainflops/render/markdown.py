@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from brainflops import __version__
+from brainflops.analysis.check import verdict
 from brainflops.analysis.diff import parameters
-from brainflops.model.scenario import OUTPUTS
+from brainflops.model.quantity import Range
+from brainflops.model.scenario import OUTPUTS, UNIT_ONE, UNIT_PER_S, Scenario
 from brainflops.render.units import LABELS, UNITS, plain, ratio, si
 from brainflops.render.units import year as year_text
 
 if TYPE_CHECKING:
+    from brainflops.analysis.check import CheckResult
     from brainflops.render.report import ScenarioReport
 
 
@@ -52,8 +55,14 @@ def _value(value: object) -> str:
     return str(value)
 
 
+def source_figure(s: Scenario) -> str:
+    """What the source printed, in its own unit (a dash where it printed no total)."""
+    return "–" if s.published is None else s.published.describe(s.source_unit)
+
+
 def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) -> str:
-    header = ["scenario", "compute", "memory", "events", "communication", "× newest #1 (HPL)"]
+    header = ["scenario", "source's figure", "compute (FLOP/s)", "verdict", "memory", "events"]
+    header += ["communication", "× newest #1 (HPL)"]
     header += [f"parity: {n}" for n in projection_names]
     rows = []
     for r in reports:
@@ -66,7 +75,9 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
         rows.append(
             [
                 f"[{r.estimate.scenario.name}](#{r.estimate.scenario.name})",
+                source_figure(r.estimate.scenario),
                 _median_interval(s["compute_flops"], "FLOP/s"),
+                verdict(r.estimate.scenario, r.checks),
                 _median_interval(s["memory_bytes"], "B"),
                 _median_interval(s["events_per_s"], "events/s"),
                 _median_interval(s["communication_bytes_per_s"], "B/s"),
@@ -77,13 +88,34 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
     return table(header, rows)
 
 
-def section(r: ScenarioReport, tornado: str | None) -> str:
-    est, s = r.estimate, r.estimate.scenario
-    out = [f'<a id="{s.name}"></a>', f"## {s.name}: {inline(s.title)}", ""]
+def _provenance(s: Scenario, checks: Sequence[CheckResult]) -> list[str]:
+    """Where the figure comes from: the source, its own figure and unit, the conversion."""
+    out: list[str] = []
     if s.source is not None:
         citation = inline(s.source.citation)
         link = f"[{citation}](<{s.source.url}>)" if s.source.url else citation
-        out += [f"Source: {link}", ""]
+        extra = [f"also at <{s.source.mirror}>"] if s.source.mirror else []
+        extra += [f"DOI [{s.source.doi}](<https://doi.org/{s.source.doi}>)"] if s.source.doi else []
+        out += [f"Source: {link}" + (f" ({'; '.join(extra)})" if extra else ""), ""]
+    figure = f"The source's figure: {inline(source_figure(s))}"
+    if s.published is not None and s.published.where:
+        figure += f" ({inline(s.published.where)})"
+    out += [figure + f". Verdict: {verdict(s, checks)}.", ""]
+    if s.conversion is not None:
+        q = s.conversion.flop_per_unit
+        factor = q.describe() if isinstance(q, Range) else plain(q)
+        out += [
+            f"Counted in {UNIT_PER_S[s.source_unit]}; converted to FLOP at {inline(factor)} "
+            f"FLOP per {UNIT_ONE[s.source_unit]}: {inline(s.conversion.source)}.",
+            "",
+        ]
+    return out
+
+
+def section(r: ScenarioReport, tornado: str | None) -> str:
+    est, s = r.estimate, r.estimate.scenario
+    out = [f'<a id="{s.name}"></a>', f"## {s.name}: {inline(s.title)}", ""]
+    out += _provenance(s, r.checks)
     out += [f"Method: {s.method}. File: `{r.path}`.", ""]
     if s.description:
         out += [s.description.strip(), ""]
@@ -155,13 +187,15 @@ def section(r: ScenarioReport, tornado: str | None) -> str:
         rows = [
             [
                 c.check,
-                "–" if c.found is None else f"{c.found:.4g}",
+                c.found_text,
                 c.published,
+                c.origin,
                 "pass" if c.passed else "**FAIL**",
             ]
             for c in r.checks
         ]
-        out += ["**Published figures**", "", table(["check", "found", "published", ""], rows), ""]
+        header = ["check", "found", "published", "figure", ""]
+        out += ["**Published figures**", "", table(header, rows), ""]
     if tornado:
         out += [f"![What drives {s.name}](figures/{tornado})", ""]
     return "\n".join(out)

@@ -259,7 +259,7 @@ def render(
         shown.append((file, caption))
     tornados: dict[str, str] = {}
     for r in reports:
-        if r.sensitivity is not None:
+        if r.sensitivity is not None and len(r.sensitivity.inputs) > 1:  # one input: no ranking
             name = f"tornado-{r.estimate.scenario.name}.svg"
             files[f"figures/{name}"] = figures.tornado(_tornado_data(r.sensitivity))
             tornados[r.estimate.scenario.name] = name

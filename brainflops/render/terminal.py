@@ -18,7 +18,8 @@ from brainflops.analysis.projections import History
 from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.machines import MachinesFile, Top500Number1
-from brainflops.model.scenario import OUTPUTS, Scenario
+from brainflops.model.quantity import Range
+from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
 from brainflops.render.units import LABELS, UNITS, plain, ratio, si
 from brainflops.render.units import year as year_text
 
@@ -67,9 +68,23 @@ def _source(console: Console, scenario: Scenario) -> None:
         console.print(f"[dim]Source: {escape(text)}[/dim]")
 
 
+def _source_figure(console: Console, s: Scenario) -> None:
+    """The source's own figure in its own unit, and the factor that made it FLOP."""
+    if s.published is not None:
+        console.print(f"Source's figure: {escape(s.published.describe(s.source_unit))}")
+    if s.conversion is not None:
+        q = s.conversion.flop_per_unit
+        factor = q.describe() if isinstance(q, Range) else f"{q:g}"
+        console.print(
+            f"[dim]Converted to FLOP at {factor} FLOP per {UNIT_ONE[s.source_unit]}: "
+            f"{escape(s.conversion.source)}[/dim]"
+        )
+
+
 def print_estimate(console: Console, est: Estimate) -> None:
     s = est.scenario
     console.print(f"[bold]{s.name}[/bold]: {escape(s.title)}")
+    _source_figure(console, s)
     table = Table(title="Estimate", title_justify="left")
     table.add_column("output", no_wrap=True)
     table.add_column("median", justify="right", no_wrap=True)
@@ -134,6 +149,7 @@ def print_compare(console: Console, c: Comparison) -> None:
     compute = c.estimate.stats["compute_flops"]
     assert compute is not None
     console.print(f"[bold]{s.name}[/bold]: {escape(s.title)}")
+    _source_figure(console, s)
     console.print(f"Brain compute: {si(compute.median, 'FLOP/s')}", end="")
     if compute.p5 != compute.p95:
         console.print(f" (90%: {interval(compute.p5, compute.p95, 'FLOP/s')})", end="")
@@ -296,16 +312,26 @@ def print_machines(
 
 
 def print_check(console: Console, results: Sequence[CheckResult], samples: int, seed: int) -> None:
-    table = Table(title="Published figures", title_justify="left")
-    table.add_column("scenario", no_wrap=True)
-    table.add_column("check", no_wrap=True)
-    table.add_column("found", justify="right")
-    table.add_column("published", justify="right")
+    """One group of rows per scenario, so the table fits an 80-column CI log."""
+    table = Table(
+        title="Published figures", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
     table.add_column("", no_wrap=True)
+    table.add_column("scenario / check")
+    table.add_column("found", justify="right")
+    table.add_column("published")
+    shown = None
     for r in results:
-        found = "–" if r.found is None else f"{r.found:.4g}"
+        if r.scenario != shown:
+            if shown is not None:
+                table.add_section()
+            table.add_row("", f"[bold]{escape(r.scenario)}[/bold]", "", "")
+            shown = r.scenario
         mark = "[green]pass[/green]" if r.passed else "[bold red]FAIL[/bold red]"
-        table.add_row(r.scenario, escape(r.check), found, escape(r.published), mark)
+        published = escape(r.published) + (" [dim](derived)[/dim]" if r.derived else "")
+        table.add_row(mark, f"  {escape(r.check)}", r.found_text, published)
+    names = [len(r.scenario) for r in results] + [len(r.check) + 2 for r in results]
+    table.columns[1].min_width = min(max(names, default=0), 22)
     print_table(console, table)
     failed = sum(not r.passed for r in results)
     console.print(f"{len(results) - failed} passed, {failed} failed")
