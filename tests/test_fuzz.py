@@ -125,8 +125,42 @@ scenario = st.fixed_dictionaries(
         "memory": st.fixed_dictionaries({"bytes_per_synapse": quantity(0.5, 16)}),
         "communication": st.fixed_dictionaries({"bytes_per_spike": quantity(1, 16)}),
         "energy": st.fixed_dictionaries({"brain_power_w": quantity(10, 30)}),
+        "conversion": st.fixed_dictionaries(
+            {"flop_per_unit": quantity(0.01, 1e3), "source": st.just("a fuzzed factor")}
+        ),
+        "published": st.one_of(
+            st.fixed_dictionaries({"value": number(1, 1e30)}),
+            st.tuples(number(1, 1e20), number(1.1, 1e5)).map(
+                lambda t: {"low": t[0], "high": float(f"{t[0] * t[1]:.4g}")}
+            ),
+            st.fixed_dictionaries(
+                {"at_most": number(1, 1e30)}, optional={"where": st.just("p. 1")}
+            ),
+        ),
     },
+).flatmap(
+    # a unit other than FLOP exactly when there is a conversion (else it is refused)
+    lambda doc: (
+        st.sampled_from(["instructions", "operations", "calculations", "teps"]).map(
+            lambda unit: {**doc, "source_unit": unit}
+        )
+        if "conversion" in doc
+        else st.just(doc)
+    )
 )
+
+bound = st.sampled_from(["at_least", "at_most"])
+expectation = st.one_of(
+    st.fixed_dictionaries(
+        {"value": number(1, 1e30), "log10_tol": st.floats(0.01, 3)},
+        optional={"derived": st.booleans(), "where": st.just("table 1")},
+    ),
+    st.tuples(number(1, 1e20), number(1.1, 1e5), st.floats(0.01, 2)).map(
+        lambda t: {"p5": t[0], "p95": float(f"{t[0] * t[1]:.4g}"), "log10_tol": t[2]}
+    ),
+    st.tuples(bound, number(1, 1e30), st.booleans()).map(lambda t: {t[0]: t[1], "derived": t[2]}),
+)
+"""Every form of expectation: a point, a two-sided interval, a bound."""
 
 
 class Yaml12Dumper(yaml.SafeDumper):
@@ -173,6 +207,27 @@ def test_valid_documents_give_finite_positive_outputs(
         assert result.exit_code == 0, (command, result.stderr)
 
 
+@FUZZ
+@given(
+    doc=scenario,
+    expect=st.dictionaries(
+        st.sampled_from(["compute_flops", "memory_bytes", "events_per_s"]), expectation
+    ),
+)
+def test_every_expectation_form_passes_or_fails_cleanly(
+    tmp_path_factory: Any, doc: dict[str, Any], expect: dict[str, Any]
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "s.yaml"
+    text = yaml.dump({**doc, "expect": expect}, Dumper=Yaml12Dumper, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    result = invoke("check", str(path), "--json", "--samples", "2000")
+    no_traceback(result)
+    assert result.exit_code in (0, 1), result.stderr
+    rows = json.loads(result.stdout)["checks"]
+    assert {r["check"].split()[0] for r in rows} == set(expect)
+    assert all(isinstance(r["derived"], bool) for r in rows)
+
+
 TOKENS = [
     "-1", "0", "1e400", ".nan", "-.inf", "'1 to 0'", "{low: 5}", "[]", "{}", "~", "&a x", "*a",
     "!!python/name:os.system", "true", "'x'", "1e-400", "{low: 1e-300, high: 1e300}",
@@ -183,6 +238,10 @@ TOKENS = [
     "{low: 1, high: 2, dist: uniform}", "{low: 1, high: 2, dist: loguniform}",
     "{low: 0.1, high: 10, dist: normal}", "{low: -2, high: -1, dist: normal}",
     "/dev/zero", "'a\\0b.yaml'",
+    # round 2 (issue 12): expectation forms and units, mixed up
+    "{p5: 1, p95: 10}", "{p5: 10, p95: 1, log10_tol: 1}", "{value: 1, at_most: 2, rel_tol: 1}",
+    "{at_least: 1, at_most: 2}", "{at_most: 1, log10_tol: 1}", "teps", "bit_erasures",
+    "{flop_per_unit: 0, source: x}", "{low: 1}", "stated",
 ]  # fmt: skip
 """Values that break scenarios in the ways people and attackers do."""
 

@@ -122,14 +122,23 @@ def check_estimate(est: Estimate, machines: MachinesFile) -> list[CheckResult]:
         names = [n for n in s.expect.projections if n in known]
         years = {p.name: p for p in compare(est, machines, (), names).projections} if names else {}
         for name, expect in s.expect.projections.items():
-            if name not in years:
+            found = years[name].year_median if name in years else None
+            if name in years:
+                published = f"{expect.year:g} ± {expect.abs_tol:g}"
+            else:
                 published = f"{expect.year:g} (no projection named {name!r})"
-                results.append(CheckResult(s.name, f"projection {name}", None, published, False))
-                continue
-            found = years[name].year_median
             passed = found is not None and abs(found - expect.year) <= expect.abs_tol
-            published = f"{expect.year:g} ± {expect.abs_tol:g}"
-            results.append(CheckResult(s.name, f"projection {name}", found, published, passed))
+            results.append(
+                CheckResult(
+                    s.name,
+                    f"projection {name}",
+                    found,
+                    published,
+                    passed,
+                    expect.derived,
+                    expect.where,
+                )
+            )
     return results
 
 

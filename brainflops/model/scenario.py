@@ -358,6 +358,8 @@ class ExpectOutput(Frozen):
 class ExpectYear(Frozen):
     year: Number = Field(ge=1900, le=3000)
     abs_tol: Number = Field(default=1.0, ge=0)
+    derived: bool = False
+    where: OneLine | None = Field(default=None, max_length=300)
 
 
 class Expect(Frozen):
