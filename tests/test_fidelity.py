@@ -271,3 +271,18 @@ def test_sources_printed_figures_are_in_the_files() -> None:
     assert wbe is not None and wbe.mirror is not None and "ora.ox.ac.uk" in wbe.mirror
     bostrom = load_scenario("bostrom-1998").scenario.expect.compute_flops
     assert bostrom is not None and (bostrom.p5, bostrom.p95) == (1e14, 1e17)
+
+
+def test_the_format_docs_examples_of_units_and_expectations_are_valid(write: Any) -> None:
+    docs = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in docs.split("```yaml\n")[1:]]
+    units = next(b for b in blocks if b.startswith("source_unit:"))
+    expect = next(b for b in blocks if b.startswith("expect:"))
+    path = write(
+        "docs.yaml",
+        "brainflops: 1\nname: docs\ntitle: docs\nmethod: stated\nstated: {compute: 1e14}\n"
+        + units
+        + expect,
+    )
+    result = invoke("validate", str(path))
+    assert result.exit_code == 0, result.stderr
