@@ -124,7 +124,8 @@ def test_ratios_by_hand() -> None:
     assert ratios["compute_hpl"].ratio.median == pytest.approx(1.075e21 / 2.198e18)  # 489.1
     assert ratios["compute_hpl"].machines_needed == 490
     assert ratios["compute_hpcg"].ratio.median == pytest.approx(1.075e21 / 22.0e15)  # 48,864
-    assert ratios["memory"].ratio.median == pytest.approx(4.3e13 / 1.26664e16)
+    # LineShine: 22,680 nodes x 576 GiB = 22,680 x 6.18475e11 B = 1.40270e16 B
+    assert ratios["memory"].ratio.median == pytest.approx(4.3e13 / 1.40270e16, rel=1e-5)
     # brain: 1.075e21 / 20 W = 5.375e19 FLOP/J; machine: 2.198e18 / 42.2e6 W = 5.21e10
     assert ratios["energy"].ratio.median == pytest.approx(5.375e19 / (2.198e18 / 42.2e6))
     assert row.bottleneck == "compute_hpcg"
