@@ -134,14 +134,18 @@ def ladder(data: FigureData) -> str:
         y = len(rows) - 1 - i
         if row["p95"] > row["p5"]:
             ax.plot([row["p5"], row["p95"]], [y, y], color="#4C72B0", lw=3, solid_capstyle="butt")
-        ax.plot([row["median"]], [y], "o", color="#1f3b70", ms=4)
-    ax.set_yticks(range(len(rows)), [r["name"] for r in reversed(rows)])
+        # a bound is drawn as a triangle pointing where the source says the brain lies
+        marker = {"at_most": "<", "at_least": ">"}.get(row.get("bound") or "", "o")
+        ax.plot([row["median"]], [y], marker, color="#1f3b70", ms=4 if marker == "o" else 6)
+    labels = {"at_most": " (at most)", "at_least": " (at least)"}
+    names = [r["name"] + labels.get(r.get("bound") or "", "") for r in reversed(rows)]
+    ax.set_yticks(range(len(rows)), names)
     ax.set_xscale("log")
     colours = ("#C44E52", "#DD8452", "#55A868", "#8172B3")
     for line, colour in zip(data["lines"], colours, strict=False):
         ax.axvline(line["value"], color=colour, ls="--", lw=1, label=line["label"])
     _si_axis(ax.xaxis, "", base=1000)
-    ax.set_xlabel("brain compute, FLOP/s (k, M, G, T, P, E, Z, Y, R, Q): median and 90% interval")
+    ax.set_xlabel("brain compute, FLOP/s: median and 90% interval (triangles: bounds)")
     ax.grid(axis="x", color="#dddddd", lw=0.5)
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.07 - 0.5 / len(rows)), ncols=2, frameon=False

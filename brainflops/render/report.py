@@ -123,9 +123,14 @@ def _ladder_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> d
     for r in sorted(reports, key=_median):
         c = r.estimate.stats["compute_flops"]
         assert c is not None
+        published = r.estimate.scenario.published
+        bound = None
+        if published is not None and published.kind == "bound":
+            bound = "at_most" if published.at_most is not None else "at_least"
         rows.append(
             {
                 "name": r.estimate.scenario.name,
+                "bound": bound,
                 "p5": _r(c.p5),
                 "median": _r(c.median),
                 "p95": _r(c.p95),
