@@ -387,6 +387,36 @@ CASES: list[Case] = [
         ],
         "s.yaml:10:29: factors.dendritic_spikes: a normal range drew values <= 0",
     ),
+    # round 2 (issue 12): units, conversions and expectations
+    (
+        "conversion-overflow",
+        lambda t: [
+            "compare",
+            _file(
+                t,
+                "brainflops: 1\nname: x\ntitle: x\nsource_unit: teps\nmethod: stated\n"
+                "conversion: {flop_per_unit: 1e300, source: x}\nstated: {compute: 1e300}\n",
+            ),
+        ],
+        "compute_flops is not a finite number",
+    ),
+    (
+        "huge-where",
+        lambda t: [
+            "check",
+            _file(
+                t,
+                "brainflops: 1\nname: x\ntitle: x\nmethod: stated\nstated: {compute: 1}\n"
+                f"expect:\n  compute_flops: {{at_most: 2, where: '{'w' * 1_000_000}'}}\n",
+            ),
+        ],
+        "expect.compute_flops.where: Value should have at most 300 items",
+    ),
+    (
+        "unit-without-conversion",
+        lambda t: ["check", _file(t, SCENARIO + "source_unit: bit_erasures\n")],
+        "source_unit 'bit_erasures' needs a conversion",
+    ),
 ]
 
 
