@@ -444,7 +444,15 @@ def list_(json: JsonOpt = False) -> None:
         for path in sorted(bundled_dir().glob("*.yaml")):
             s = load_scenario(str(path)).scenario
             year = s.source.year if s.source else None
-            rows.append({"name": s.name, "title": s.title, "year": year, "method": s.method})
+            rows.append(
+                {
+                    "name": s.name,
+                    "title": s.title,
+                    "year": year,
+                    "method": s.method,
+                    "source_unit": s.source_unit,
+                }
+            )
         if json:
             _write_json({"scenarios": rows})
             return
@@ -453,10 +461,12 @@ def list_(json: JsonOpt = False) -> None:
 
         from brainflops.render.terminal import print_table
 
-        table = Table("name", "year", "method", "title")
+        table = Table("name", "year", "method (unit)", "title")
         for row in rows:
             shown = "" if row["year"] is None else str(row["year"])
-            table.add_row(row["name"], shown, row["method"], escape(row["title"]))
+            unit = row["source_unit"].replace("_", " ")
+            method = row["method"] + ("" if unit == "flop" else f" ({unit})")
+            table.add_row(row["name"], shown, method, escape(row["title"]))
         print_table(_console(), table)
 
 

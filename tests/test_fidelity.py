@@ -286,3 +286,10 @@ def test_the_format_docs_examples_of_units_and_expectations_are_valid(write: Any
     )
     result = invoke("validate", str(path))
     assert result.exit_code == 0, result.stderr
+
+
+def test_list_says_what_each_source_counted() -> None:
+    rows = {r["name"]: r for r in json.loads(invoke("list", "--json").stdout)["scenarios"]}
+    assert rows["moravec-1998"]["source_unit"] == "instructions"
+    assert rows["dettmers-2015"]["source_unit"] == "flop"
+    assert "limit (bit erasures)" in invoke("list").stdout
