@@ -132,16 +132,20 @@ def test_ratios_by_hand() -> None:
     assert "events" not in ratios  # LineShine has no sourced Graph500 figure
 
 
-def test_default_machines_are_the_newest_number_one_and_fugaku() -> None:
+def test_default_machines_are_the_newest_number_one_the_ai_leader_and_fugaku() -> None:
     names = [m.name for m in pick_machines(bundled_machines(), ())]
-    assert names == ["LineShine", "Fugaku"]
+    assert names == ["LineShine", "xAI Colossus Memphis Phase 3", "Fugaku"]
 
 
 def test_compare_cli_json() -> None:
     result = invoke("compare", "dettmers-2015", "--json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert [m["name"] for m in doc["machines"]] == ["LineShine", "Fugaku"]
+    assert [m["name"] for m in doc["machines"]] == [
+        "LineShine",
+        "xAI Colossus Memphis Phase 3",
+        "Fugaku",
+    ]
     projections = doc["projections"]
     assert any("trend" in n for n in projections) and any("power" in n for n in projections)
     assert set(projections["trend-2013"]) >= {"year_p5", "year_median", "year_p95", "p_by"}
@@ -266,7 +270,13 @@ def test_compare_json_and_terminal_say_when_history_reached_it(write: Any) -> No
         "median_list": "2011-11",
         "median_system": doc["history"]["median_system"],
     }
-    assert all(p["year_median"] == 2011.87 for p in doc["projections"].values())
+    top500 = [p for p in doc["projections"].values() if p["series"] == "top500"]
+    ai = [p for p in doc["projections"].values() if p["series"] == "ai"]
+    assert top500 and all(p["year_median"] == 2011.87 for p in top500)
+    # the first AI system at or above 1e16 BF16 FLOP/s: Google's TensorFlow Research Cloud
+    # (1.84e17), operational 2017-05-17 = 2017 + 4/12 + 16/365 = 2017.38
+    assert ai and all(p["year_median"] == 2017.38 for p in ai)
+    assert doc["ai_history"]["median_system"] == "Google TensorFlow Research Cloud"
     assert all(p["p_reached"] == 1.0 for p in doc["projections"].values())
     assert doc["newest_number1"].startswith("LineShine")
     # moravec-1998: 1e14 instructions/s x 0.303 FLOP per instruction = 3.03e13 FLOP/s; the

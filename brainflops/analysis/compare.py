@@ -7,11 +7,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from brainflops.analysis.projections import (
     Figure,
     History,
     ParityYears,
     Projection,
+    ai_history,
     history,
     hpl_rmax,
     parity_years,
@@ -21,14 +24,26 @@ from brainflops.analysis.projections import (
 )
 from brainflops.engine.evaluate import Estimate, Stats
 from brainflops.errors import InputError
-from brainflops.model.machines import Machine, MachinesFile, Top500Number1
+from brainflops.model.data import ai_systems, training_runs
+from brainflops.model.machines import Machine, MachinesFile, Top500Number1, TrainingRun
 from brainflops.model.projections import ProjectionSpec, TrendProjection
+
+COMPUTE_BITS = {
+    "compute_hpl": 64,
+    "compute_hpcg": 64,
+    "compute_peak": 64,
+    "compute_bf16": 16,
+    "compute_fp8": 8,
+}
+"""The precision of each compute figure: a scenario's `precision_bits` drops the narrower."""
 
 METRICS: tuple[tuple[str, str, str, str], ...] = (
     # key, label, brain output, machine figure
-    ("compute_hpl", "compute (HPL)", "compute_flops", "hpl_rmax_flops"),
-    ("compute_hpcg", "compute (HPCG)", "compute_flops", "hpcg_flops"),
-    ("compute_peak", "compute (peak)", "compute_flops", "rpeak_flops"),
+    ("compute_hpl", "compute (HPL FP64)", "compute_flops", "hpl_rmax_flops"),
+    ("compute_hpcg", "compute (HPCG FP64)", "compute_flops", "hpcg_flops"),
+    ("compute_peak", "compute (FP64 peak)", "compute_flops", "fp64_peak"),
+    ("compute_bf16", "compute (BF16 peak)", "compute_flops", "bf16_dense_flops"),
+    ("compute_fp8", "compute (FP8 peak)", "compute_flops", "fp8_dense_flops"),
     ("memory", "memory", "memory_bytes", "memory_bytes"),
     ("events", "events (Graph500)", "events_per_s", "graph500_teps"),
     (
@@ -45,8 +60,9 @@ METRICS: tuple[tuple[str, str, str, str], ...] = (
     ),
     ("energy", "energy efficiency", "flops_per_joule", "flops_per_joule"),
 )
-NOT_A_BOTTLENECK = ("compute_peak", "energy")
-"""Peak is never reached in practice; energy efficiency is not a resource to multiply."""
+NOT_A_BOTTLENECK = ("compute_peak", "compute_fp8", "energy")
+"""FP64 peak is never reached by HPC codes and FP8 restates BF16; energy efficiency is not a
+resource to multiply."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,26 @@ class MachineComparison:
     """The resource with the largest median ratio (brain ÷ machine)."""
     user: bool = False
     """From the user's `--machines` file."""
+    lifetime_seconds: Stats | None = None
+    """How long one brain-lifetime of compute takes on this machine (its own precision)."""
+
+    @property
+    def compute(self) -> Ratio | None:
+        """The ratio at the machine's own precision: HPL FP64, or BF16 peak for AI systems."""
+        key = "compute_bf16" if self.machine.kind == "ai" else "compute_hpl"
+        return next((r for r in self.ratios if r.key == key), None)
+
+    @property
+    def power_needed_w(self) -> float | None:
+        """Brain FLOP/s ÷ the machine's FLOP/J: the power of brain-equivalent compute."""
+        compute, power = self.compute, self.machine.power_w
+        return None if compute is None or power is None else compute.ratio.median * power
+
+    @property
+    def hardware_cost_usd(self) -> float | None:
+        """The hardware cost of brain-equivalent compute, where the machine's is sourced."""
+        compute, cost = self.compute, self.machine.hardware_cost_usd
+        return None if compute is None or cost is None else compute.ratio.median * cost
 
 
 def _scaled(stats: Stats, divisor: float) -> Stats:
@@ -83,32 +119,63 @@ def _scaled(stats: Stats, divisor: float) -> Stats:
 
 
 def compare_machine(est: Estimate, machine: Machine, user: bool = False) -> MachineComparison:
+    bits = est.scenario.precision_bits
     ratios: list[Ratio] = []
     for key, label, output, figure in METRICS:
         brain = est.stats[output]
         value = getattr(machine, figure)
         if brain is None or value is None:
             continue
-        ratios.append(Ratio(key, label, value, _scaled(brain, value)))
+        if bits is not None and COMPUTE_BITS.get(key, 64) < bits:
+            continue  # narrower than the brain's operations need
+        label_ = "energy efficiency (" + machine.precision + ")" if key == "energy" else label
+        ratios.append(Ratio(key, label_, value, _scaled(brain, value)))
     candidates = [r for r in ratios if r.key not in NOT_A_BOTTLENECK]
     bottleneck = max(candidates, key=lambda r: r.ratio.median).key if candidates else None
-    return MachineComparison(machine, tuple(ratios), bottleneck, user)
+    lifetime = est.stats["lifetime_flop"]
+    speed = machine.compute_flops
+    seconds = None if lifetime is None or speed is None else _scaled(lifetime, speed)
+    return MachineComparison(machine, tuple(ratios), bottleneck, user, seconds)
 
 
 def newest(machines: MachinesFile) -> Machine:
     """The newest #1 of the bundled data: a user's machine never takes its place."""
-    bundled = [m for m in machines.machines if not machines.is_user(m)]
-    return max(bundled or machines.machines, key=lambda m: m.list_date)
+    listed = [m for m in machines.machines if m.kind == "hpc" and m.list_date is not None]
+    bundled = [m for m in listed if not machines.is_user(m)]
+    return max(bundled or listed, key=lambda m: m.list_date or "")
+
+
+def ai_machines() -> list[Machine]:
+    """The AI systems of the bundled data (Epoch AI), existing and planned."""
+    return [s.machine() for s in ai_systems()]
+
+
+def newest_ai_leader() -> Machine:
+    """The leading AI system in operation: the largest BF16 peak (the newer on a tie).
+
+    Planned systems are announcements, never counted as existing.
+    """
+    existing = [m for m in ai_machines() if m.status == "existing"]
+    return max(existing, key=lambda m: (m.bf16_dense_flops or 0.0, m.list_date or ""))
 
 
 def pick_machines(machines: MachinesFile, names: Sequence[str]) -> list[Machine]:
-    """By name (case-insensitive); default: the newest #1, Fugaku and the user's machines."""
+    """By name (case-insensitive); default: the newest #1, the newest leading AI system,
+    Fugaku and the user's machines."""
     if not names:
-        chosen = [newest(machines)]
+        chosen = [newest(machines), newest_ai_leader()]
         chosen += [m for m in machines.machines if m.key() == "fugaku" and m not in chosen]
         chosen += [m for m in machines.machines if machines.is_user(m) and m not in chosen]
         return chosen
-    by_key = {m.key(): m for m in machines.machines}
+    known = [*machines.machines, *(m for m in ai_machines() if m.status == "existing")]
+    planned = {m.key() for m in ai_machines() if m.status == "planned"}
+    for name in names:
+        key = name.lower().replace(" ", "-")
+        if key in planned and key not in {m.key() for m in known}:
+            raise InputError.at(
+                "--machine", f"{name!r} is planned, not built: it is never compared as existing"
+            )
+    by_key = {m.key(): m for m in known}
     out: list[Machine] = []
     for name in names:
         key = name.lower().replace(" ", "-")
@@ -162,6 +229,36 @@ def resource_parity(est: Estimate) -> tuple[ResourceParity, ...]:
 
 
 @dataclass(frozen=True)
+class TrainingRunLifetimes:
+    """A training run in brain-lifetimes: its FLOP ÷ the brain's FLOP in one lifetime."""
+
+    run: TrainingRun
+    lifetimes: Stats
+
+
+def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
+    """Every bundled training run (Epoch AI), largest first, in lifetimes of this brain."""
+    lifetime = est.stats["lifetime_flop"]
+    if lifetime is None:
+        return ()
+    runs = sorted(training_runs(), key=lambda r: -r.training_flop)
+    # lifetimes = run ÷ lifetime: the brain's high end gives the fewest lifetimes
+    return tuple(
+        TrainingRunLifetimes(
+            r,
+            Stats(
+                r.training_flop / lifetime.p95,
+                r.training_flop / lifetime.median,
+                r.training_flop / lifetime.p5,
+                r.training_flop * float(np.mean(1 / np.asarray(est.draws["lifetime_flop"]))),
+                lifetime.exact,
+            ),
+        )
+        for r in runs
+    )
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Everything `brainflops compare` shows: ratios per machine and parity years."""
 
@@ -170,6 +267,9 @@ class Comparison:
     projections: tuple[ParityYears, ...]
     history: History
     resources: tuple[ResourceParity, ...] = ()
+    ai_history: History | None = None
+    newest_ai_leader: str | None = None
+    training_runs: tuple[TrainingRunLifetimes, ...] = ()
 
     @property
     def last_resource(self) -> ResourceParity | None:
@@ -191,12 +291,19 @@ def compare(
 ) -> Comparison:
     specs = projection_set(est.scenario.projections, selected, added)
     compute = est.draws["compute_flops"]
-    past = history(compute)
-    years = tuple(
-        parity_years(resolve(name, spec, machines.green500), compute, past)
-        for name, spec in specs.items()
-    )
+    past = {"top500": history(compute), "ai": ai_history(compute)}
+    resolved = [resolve(name, spec, machines.green500) for name, spec in specs.items()]
+    years = tuple(parity_years(p, compute, past[p.series]) for p in resolved)
     rows = tuple(
         compare_machine(est, m, machines.is_user(m)) for m in pick_machines(machines, machine_names)
     )
-    return Comparison(est, rows, years, past, resource_parity(est))
+    return Comparison(
+        est,
+        rows,
+        years,
+        past["top500"],
+        resource_parity(est),
+        past["ai"],
+        newest_ai_leader().name,
+        run_lifetimes(est),
+    )

@@ -18,13 +18,15 @@ import numpy as np
 from brainflops.engine.expr import BOLTZMANN_J_PER_K
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
-from brainflops.model.data import top500_number1
-from brainflops.model.machines import Green500Leader, Top500Number1, list_year
+from brainflops.model.data import ai_systems, top500_number1
+from brainflops.model.machines import AiSystem, Green500Leader, Top500Number1, list_year
 from brainflops.model.projections import (
     DoublingProjection,
     FabricationLimitProjection,
     PowerCapProjection,
     ProjectionSpec,
+    Series,
+    SpendCapProjection,
     TrendProjection,
 )
 
@@ -43,6 +45,25 @@ DEFAULT_PROJECTIONS: dict[str, ProjectionSpec] = {
     # Green500 efficiency trend capped at the Landauer bound (300 K, 1 bit per FLOP).
     "power-cap-100mw": PowerCapProjection(model="power_cap", power_budget_w=1e8),
 }
+"""The TOP500 #1 projections (HPL FP64)."""
+
+AI_PROJECTIONS: dict[str, ProjectionSpec] = {
+    # Least-squares trend of the leading AI systems' BF16 peak since 2019 (Epoch AI data;
+    # Pilz et al. 2025 find 2.5x per year).
+    "ai-trend": TrendProjection(model="trend", series="ai", **{"from": "2019-06"}),
+    # Facility budgets: planned sites pass 1 GW in 2026 (Epoch AI, Frontier Data Centers);
+    # ~9 GW by 2030 if trends hold (Pilz et al. 2025). Efficiency on the AI systems' trend.
+    "ai-power-1gw": PowerCapProjection(
+        model="power_cap", series="ai", power_budget_w=1e9, **{"from": "2019-06"}
+    ),
+    "ai-power-10gw": PowerCapProjection(
+        model="power_cap", series="ai", power_budget_w=1e10, **{"from": "2019-06"}
+    ),
+    # Hardware budget: ~$200B for the leading system by 2030 if trends hold (Pilz et al.
+    # 2025); FLOP/s per dollar on the AI systems' own trend.
+    "ai-spend-200b": SpendCapProjection(model="spend_cap", budget_usd=2e11, **{"from": "2019-06"}),
+}
+"""The leading AI systems' projections (BF16 dense peak)."""
 
 
 @dataclass(frozen=True)
@@ -87,10 +108,35 @@ def fit_log2(years: Sequence[float], values: Sequence[float]) -> Fit:
 
 Figure = Callable[[Top500Number1], "float | None"]
 """One figure of a TOP500 #1 row (None where the list's data lacks it)."""
+AiFigure = Callable[[AiSystem], "float | None"]
+"""One figure of a leading AI system (None where Epoch AI's data lacks it)."""
 
 
 def hpl_rmax(row: Top500Number1) -> float | None:
     return row.rmax_flops
+
+
+def bf16_peak(system: AiSystem) -> float | None:
+    return system.bf16_dense_flops
+
+
+def bf16_per_watt(system: AiSystem) -> float | None:
+    return None if system.power_mw is None else system.bf16_dense_flops / (system.power_mw * 1e6)
+
+
+def bf16_per_dollar(system: AiSystem) -> float | None:
+    cost = system.hardware_cost_usd_2025
+    return None if cost is None else system.bf16_dense_flops / cost
+
+
+@dataclass(frozen=True)
+class Point:
+    """One machine of a series: when (a list, or the month it started), which, how much."""
+
+    date: str
+    year: float
+    system: str
+    value: float
 
 
 def number1_series(figure: Figure = hpl_rmax) -> list[tuple[Top500Number1, float]]:
@@ -99,13 +145,32 @@ def number1_series(figure: Figure = hpl_rmax) -> list[tuple[Top500Number1, float
     return [(r, value) for r in rows if (value := figure(r)) is not None]
 
 
-def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) -> Fit:
-    rows = [
-        (r, value)
-        for r, value in number1_series(figure)
-        if r.list >= from_list and (to_list is None or r.list <= to_list)
+def top500_points(figure: Figure = hpl_rmax) -> list[Point]:
+    return [Point(r.list, list_year(r.list), r.system, v) for r, v in number1_series(figure)]
+
+
+def ai_points(figure: AiFigure = bf16_peak) -> list[Point]:
+    """The AI systems in operation (Epoch AI), oldest first; planned ones never count."""
+    out = [
+        Point(s.first_operational[:7], s.year, s.name, value)
+        for s in ai_systems()
+        if s.status != "planned"
+        and s.first_operational is not None
+        and s.year is not None
+        and (value := figure(s)) is not None
     ]
-    return fit_log2([list_year(r.list) for r, _ in rows], [value for _, value in rows])
+    return sorted(out, key=lambda p: (p.year, p.system))
+
+
+def series_fit(points: Sequence[Point], from_list: str, to_list: str | None = None) -> Fit:
+    start = list_year(from_list)
+    end = math.inf if to_list is None else list_year(to_list)
+    window = [p for p in points if start <= p.year <= end]
+    return fit_log2([p.year for p in window], [p.value for p in window])
+
+
+def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) -> Fit:
+    return series_fit(top500_points(figure), from_list, to_list)
 
 
 def efficiency_fit(leaders: Sequence[Green500Leader]) -> Fit:
@@ -131,6 +196,20 @@ class Projection:
     spec: ProjectionSpec
     trend: Fit | None
     efficiency: Fit | None = None
+    """FLOP/J over time (power caps), or FLOP/s per dollar (spending caps)."""
+
+    @property
+    def series(self) -> Series:
+        return "top500" if isinstance(self.spec, DoublingProjection) else self.spec.series
+
+    @property
+    def budget(self) -> float:
+        """log2 of the cap's budget: watts, or dollars."""
+        spec = self.spec
+        if isinstance(spec, SpendCapProjection):
+            return math.log2(spec.budget_usd)
+        assert isinstance(spec, PowerCapProjection)
+        return math.log2(spec.power_budget_w)
 
     @property
     def max_flops_per_joule(self) -> float:
@@ -151,12 +230,12 @@ class Projection:
             at_end = float(trend.log2_at(spec.scaling_ends))
             after = at_end + (year - spec.scaling_ends) / spec.after_doubling_years
             return np.where(year <= spec.scaling_ends, grown, after)
-        if isinstance(spec, PowerCapProjection):
+        if isinstance(spec, PowerCapProjection | SpendCapProjection):
             assert self.efficiency is not None
-            efficiency = np.minimum(
-                np.asarray(self.efficiency.log2_at(year)), math.log2(self.max_flops_per_joule)
-            )
-            capped: Array = np.minimum(grown, math.log2(spec.power_budget_w) + efficiency)
+            efficiency = np.asarray(self.efficiency.log2_at(year))
+            if isinstance(spec, PowerCapProjection):
+                efficiency = np.minimum(efficiency, math.log2(self.max_flops_per_joule))
+            capped: Array = np.minimum(grown, self.budget + efficiency)
             return capped
         return grown
 
@@ -171,10 +250,12 @@ class Projection:
             at_end = float(trend.log2_at(spec.scaling_ends))
             later = spec.scaling_ends + (log2_target - at_end) * spec.after_doubling_years
             return np.where(by_trend <= spec.scaling_ends, by_trend, later)
-        if isinstance(spec, PowerCapProjection):
+        if isinstance(spec, PowerCapProjection | SpendCapProjection):
             assert self.efficiency is not None
-            needed = log2_target - math.log2(spec.power_budget_w)  # log2 FLOP/J
+            needed = log2_target - self.budget  # log2 FLOP/J, or log2 FLOP/s per dollar
             by_efficiency = self.efficiency.year_for(needed)
+            if isinstance(spec, SpendCapProjection):
+                return np.maximum(by_trend, by_efficiency)
             reachable = needed <= math.log2(self.max_flops_per_joule)
             return np.where(reachable, np.maximum(by_trend, by_efficiency), np.inf)
         return by_trend
@@ -183,6 +264,12 @@ class Projection:
 def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] = ()) -> Projection:
     if isinstance(spec, DoublingProjection):
         return Projection(name, spec, None)
+    if spec.series == "ai":
+        trend = series_fit(ai_points(), spec.from_list, spec.to_list)
+        if isinstance(spec, TrendProjection | FabricationLimitProjection):
+            return Projection(name, spec, trend)
+        per = bf16_per_dollar if isinstance(spec, SpendCapProjection) else bf16_per_watt
+        return Projection(name, spec, trend, series_fit(ai_points(per), spec.from_list))
     trend = trend_fit(spec.from_list, spec.to_list)
     if isinstance(spec, PowerCapProjection):
         if len(green500) < 3:
@@ -193,36 +280,50 @@ def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] 
 
 @dataclass(frozen=True)
 class History:
-    """When the TOP500 #1 (HPL Rmax) first reached each sample: the past is not projected."""
+    """When the series (the TOP500 #1, or the AI systems) first reached each sample: the past
+    is not projected."""
 
     years: Array
     """The decimal date of the first list whose #1 reached the sample; inf if none has yet."""
     p_reached: float
     median_list: str | None
-    """The list on which the median brain was reached ("YYYY-MM"), None if not yet."""
+    """The list (or month) in which the median brain was reached ("YYYY-MM"), None if not yet."""
     median_system: str | None
     newest_list: str
     newest_system: str
+    newest_year: float
+    series: Series = "top500"
+
+
+def history_of(points: Sequence[Point], values: Array | float, series: Series) -> History:
+    """When the running best of `points` first reached each value."""
+    best = np.maximum.accumulate(np.array([p.value for p in points]))
+    dates = np.array([p.year for p in points] + [math.inf])
+    drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
+    median_at = int(np.searchsorted(best, float(np.median(drawn)), side="left"))
+    reached = median_at < len(points)
+    newest = max(points, key=lambda p: p.year)
+    return History(
+        years=dates[first],
+        p_reached=float(np.mean(first < len(points))),
+        median_list=points[median_at].date if reached else None,
+        median_system=points[median_at].system if reached else None,
+        newest_list=newest.date,
+        newest_system=newest.system,
+        newest_year=newest.year,
+        series=series,
+    )
 
 
 def history(compute_flops: Array | float, figure: Figure = hpl_rmax) -> History:
     """When the #1 first reached each value of `figure` (HPL Rmax unless told otherwise)."""
-    series = number1_series(figure)
-    rows = [r for r, _ in series]
-    best = np.maximum.accumulate(np.array([value for _, value in series]))
-    dates = np.array([list_year(r.list) for r in rows] + [math.inf])
-    values = np.atleast_1d(np.asarray(compute_flops, dtype=np.float64))
-    first = np.searchsorted(best, values, side="left")  # the first list with #1 >= value
-    median_at = int(np.searchsorted(best, float(np.median(values)), side="left"))
-    reached = median_at < len(rows)
-    return History(
-        years=dates[first],
-        p_reached=float(np.mean(first < len(rows))),
-        median_list=rows[median_at].list if reached else None,
-        median_system=rows[median_at].system if reached else None,
-        newest_list=rows[-1].list,
-        newest_system=rows[-1].system,
-    )
+    return history_of(top500_points(figure), compute_flops, "top500")
+
+
+def ai_history(compute_flops: Array | float) -> History:
+    """When an AI system in operation first reached each value, at BF16 dense peak."""
+    return history_of(ai_points(), compute_flops, "ai")
 
 
 @dataclass(frozen=True)
@@ -242,6 +343,7 @@ class ParityYears:
     doubling_years: float | None
     doubling_interval: tuple[float, float] | None
     p_reached: float = 0.0
+    series: Series = "top500"
 
 
 _NEVER = 1e9
@@ -255,7 +357,7 @@ def parity_years(
     floor = np.maximum(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)), 1.0)
     log2_target = np.log2(floor)
     projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
-    newest = list_year(past.newest_list)
+    newest = past.newest_year
     years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
     capped = np.where(np.isfinite(years), years, _NEVER)
     p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
@@ -277,6 +379,7 @@ def parity_years(
         doubling_years=trend.doubling_years if trend is not None else fixed,
         doubling_interval=trend.doubling_interval() if trend is not None else None,
         p_reached=past.p_reached,
+        series=projection.series,
     )
 
 
@@ -288,6 +391,7 @@ def projection_set(
     """The defaults, then the scenario's, then the command line's; `selected` narrows them."""
     every: dict[str, ProjectionSpec] = {
         **DEFAULT_PROJECTIONS,
+        **AI_PROJECTIONS,
         **scenario_projections,
         **(added or {}),
     }

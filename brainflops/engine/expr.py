@@ -239,6 +239,9 @@ def build(s: Scenario) -> Model:
         assert compute is not None
         parts["limit"] = compute
         outputs["compute_flops"] = compute
+    outputs["lifetime_flop"] = b.product(
+        outputs["compute_flops"], b.q("training.seconds", s.training.seconds)
+    )
     if s.energy is not None:
         outputs["flops_per_joule"] = b.product(
             outputs["compute_flops"], b.q("energy.brain_power_w", s.energy.brain_power_w, -1.0)

@@ -13,9 +13,12 @@ from brainflops.io.table import read_csv
 from brainflops.io.yaml import load_yaml
 from brainflops.model.load import validate
 from brainflops.model.machines import (
+    AiSystem,
+    ChipCatalogue,
     MachinesFile,
     Top500Aggregate,
     Top500Number1,
+    TrainingRun,
     blank_to_none,
 )
 
@@ -50,6 +53,29 @@ def top500_number1() -> tuple[Top500Number1, ...]:
 @cache
 def top500_aggregate() -> tuple[Top500Aggregate, ...]:
     return load_table(DATA / "top500_aggregate.csv", Top500Aggregate)
+
+
+EPOCH_CREDIT = (
+    "AI systems and training runs: Epoch AI (CC BY 4.0), https://epoch.ai/data/gpu-clusters "
+    "and https://epoch.ai/data/ai-models; accelerators: https://epoch.ai/data/machine-learning-hardware"
+)
+"""Epoch AI's data ships under CC BY 4.0: every output that uses it carries this credit."""
+
+
+@cache
+def ai_systems() -> tuple[AiSystem, ...]:
+    return load_table(DATA / "ai_supercomputers.csv", AiSystem)
+
+
+@cache
+def training_runs() -> tuple[TrainingRun, ...]:
+    return load_table(DATA / "training_runs.csv", TrainingRun)
+
+
+@cache
+def chip_catalogue() -> ChipCatalogue:
+    doc = load_yaml(DATA / "accelerators.yaml", "brainflops/data/accelerators.yaml")
+    return validate(doc, ChipCatalogue)
 
 
 @cache

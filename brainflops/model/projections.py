@@ -11,6 +11,11 @@ from brainflops.model.quantity import Frozen, Number
 LIST_DATE = r"^(19|20)\d\d-(06|11)$"
 
 
+Series = Literal["top500", "ai"]
+"""Which machines a projection extends: the TOP500 #1 (HPL FP64) or the leading AI systems
+(BF16 dense peak, Epoch AI)."""
+
+
 class _Window(Frozen):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -25,9 +30,10 @@ class _Window(Frozen):
 
 
 class TrendProjection(_Window):
-    """Least-squares fit of log2(#1 Rmax) over a window of TOP500 lists, extended."""
+    """Least-squares fit of log2(compute) over a window of the series, extended."""
 
     model: Literal["trend"]
+    series: Series = "top500"
 
 
 class DoublingProjection(Frozen):
@@ -43,6 +49,7 @@ class FabricationLimitProjection(_Window):
     """The fitted trend until transistor scaling ends, then a slower doubling time."""
 
     model: Literal["fabrication_limit"]
+    series: Series = "top500"
     scaling_ends: Number = Field(ge=1990, le=2200, description="decimal year")
     after_doubling_years: Number = Field(gt=0, le=1000)
 
@@ -56,6 +63,7 @@ class PowerCapProjection(_Window):
     """
 
     model: Literal["power_cap"]
+    series: Series = "top500"
     # bounded so that k_B·T·ln 2·bits (about 1e-23 J at 1 K) can neither underflow nor vanish
     power_budget_w: Number = Field(ge=1e-3, le=1e15)
     max_flops_per_joule: Number | None = Field(default=None, ge=1, le=1e40)
@@ -63,7 +71,22 @@ class PowerCapProjection(_Window):
     temperature_k: Number = Field(default=300.0, ge=1e-3, le=1e9)
 
 
+class SpendCapProjection(_Window):
+    """The leading AI systems' trend, capped at budget_usd × (FLOP/s per dollar)(t).
+
+    FLOP/s per dollar of hardware follows the AI systems' own fitted trend (Epoch AI costs).
+    """
+
+    model: Literal["spend_cap"]
+    series: Literal["ai"] = "ai"
+    budget_usd: Number = Field(ge=1, le=1e15)
+
+
 ProjectionSpec = Annotated[
-    TrendProjection | DoublingProjection | FabricationLimitProjection | PowerCapProjection,
+    TrendProjection
+    | DoublingProjection
+    | FabricationLimitProjection
+    | PowerCapProjection
+    | SpendCapProjection,
     Field(discriminator="model"),
 ]

@@ -18,6 +18,7 @@ OUTPUTS = (
     "communication_bytes_per_s",
     "memory_traffic_bytes_per_s",
     "flops_per_joule",
+    "lifetime_flop",
 )
 """The outputs of every scenario, in display order; their names are the JSON contract."""
 
@@ -167,6 +168,14 @@ class Communication(Frozen):
 
 class Energy(Frozen):
     brain_power_w: Positive
+
+
+class Training(Frozen):
+    """The training view (Cotra 2020): one lifetime of the brain's compute, in FLOP."""
+
+    seconds: Positive = Field(
+        default=1e9, description="seconds of a life (Cotra: ~1e9 s, to about age 32)"
+    )
 
 
 class Functional(Frozen):
@@ -369,6 +378,7 @@ class Expect(Frozen):
     communication_bytes_per_s: ExpectOutput | None = None
     memory_traffic_bytes_per_s: ExpectOutput | None = None
     flops_per_joule: ExpectOutput | None = None
+    lifetime_flop: ExpectOutput | None = None
     projections: dict[str, ExpectYear] = {}
 
 
@@ -401,6 +411,13 @@ class Scenario(Frozen):
     memory: Memory = Memory()
     communication: Communication | None = None
     energy: Energy | None = None
+    training: Training = Field(
+        default=Training(), description="lifetime_flop = compute_flops × training.seconds"
+    )
+    precision_bits: Literal[8, 16, 32, 64] | None = Field(
+        default=None,
+        description="the precision the brain's operations need: compare only at this or wider",
+    )
     projections: dict[
         Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)],
         ProjectionSpec,

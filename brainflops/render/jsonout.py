@@ -14,6 +14,7 @@ from brainflops.analysis.diff import Diff
 from brainflops.analysis.projections import ParityYears
 from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
+from brainflops.model.data import EPOCH_CREDIT
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS
 
@@ -93,6 +94,7 @@ def parity_document(p: ParityYears) -> dict[str, Any]:
         "year_p95": _year(p.year_p95),
         "p_by": {str(y): round(v, 4) for y, v in p.p_by.items()},
         "p_reached": round(p.p_reached, 4),
+        "series": p.series,
     }
     if p.doubling_years is not None:
         doc["doubling_years"] = round(p.doubling_years, 4)
@@ -105,8 +107,15 @@ def machine_document(m: MachineComparison) -> dict[str, Any]:
     return {
         "name": m.machine.name,
         "user": m.user,
+        "kind": m.machine.kind,
+        "precision": m.machine.precision,
         "list_date": m.machine.list_date,
         "bottleneck": m.bottleneck,
+        "power_needed_w": None if m.power_needed_w is None else rounded(m.power_needed_w),
+        "hardware_cost_usd": None if m.hardware_cost_usd is None else rounded(m.hardware_cost_usd),
+        "lifetime_seconds_on": None
+        if m.lifetime_seconds is None
+        else {k: rounded(v) for k, v in m.lifetime_seconds.as_dict().items() if k != "mean"},
         "metrics": {
             r.key: {
                 "label": r.label,
@@ -140,6 +149,25 @@ def compare_document(c: Comparison) -> dict[str, Any]:
     }
     last = c.last_resource
     doc["last_resource"] = None if last is None else last.key
+    doc["newest_ai_leader"] = c.newest_ai_leader
+    if c.ai_history is not None:
+        doc["ai_history"] = {
+            "p_reached": round(c.ai_history.p_reached, 4),
+            "median_month": c.ai_history.median_list,
+            "median_system": c.ai_history.median_system,
+        }
+    doc["training_runs"] = [
+        {
+            "model": t.run.model,
+            "date": t.run.publication_date,
+            "training_flop": t.run.training_flop,
+            "confidence": t.run.confidence,
+            "lifetimes": {k: rounded(v) for k, v in t.lifetimes.as_dict().items() if k != "mean"},
+            "source": t.run.source,
+        }
+        for t in c.training_runs
+    ]
+    doc["credit"] = EPOCH_CREDIT
     return doc
 
 

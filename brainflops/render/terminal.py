@@ -12,11 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from brainflops.analysis.check import CheckResult
-from brainflops.analysis.compare import Comparison
+from brainflops.analysis.compare import Comparison, MachineComparison
 from brainflops.analysis.diff import Diff
-from brainflops.analysis.projections import History
+from brainflops.analysis.projections import History, ParityYears
 from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
 from brainflops.engine.evaluate import Estimate
+from brainflops.model.data import EPOCH_CREDIT
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.quantity import Range
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
@@ -176,29 +177,89 @@ def print_compare(console: Console, c: Comparison) -> None:
                 cells.append(f"{ratio(r.ratio.p5)} – {ratio(r.ratio.p95)}")
             table.add_row(*cells, needed)
         print_table(console, table)
-        if m.bottleneck:
-            label = next(r.label for r in m.ratios if r.key == m.bottleneck)
-            console.print(f"Bottleneck on {escape(m.machine.name)}: [bold]{label}[/bold]")
+        _print_machine_needs(console, m)
     console.print(_history_line(c.history))
+    if c.ai_history is not None:
+        console.print(_history_line(c.ai_history))
     _print_resources(console, c)
-    if c.projections:
-        title = "When the TOP500 #1 matches it (HPL compute, history first)"
-        table = Table(title=title, title_justify="left")
-        table.add_column("projection")
-        table.add_column("year", justify="right", no_wrap=True, min_width=5)
-        if uncertain:
-            table.add_column("90% interval", justify="right", no_wrap=True)
-        table.add_column("P by 2030·2050·2100", justify="right", no_wrap=True)
-        table.add_column("doubling", justify="right", no_wrap=True)
-        for p in c.projections:
-            cells = [p.name, year_text(p.year_median)]
-            if uncertain:
-                cells.append(f"{year_text(p.year_p5)} – {year_text(p.year_p95)}")
-            cells.append("·".join(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)))
-            cells.append("" if p.doubling_years is None else f"{p.doubling_years:.2f} y")
-            table.add_row(*cells)
-        print_table(console, table)
+    families = (
+        ("top500", "When the TOP500 #1 matches it (HPL FP64, history first)"),
+        ("ai", "When the leading AI system matches it (BF16 peak, history first)"),
+    )
+    for family, title in families:
+        shown = [p for p in c.projections if p.series == family]
+        if shown:
+            _print_projections(console, title, shown, uncertain)
+    _print_training(console, c)
+    console.print(f"[dim]{EPOCH_CREDIT}[/dim]")
     _footer(console, c.estimate.samples, c.estimate.seed)
+
+
+def _print_machine_needs(console: Console, m: MachineComparison) -> None:
+    """The bottleneck, and what brain-equivalent compute would take in power and money."""
+    name = escape(m.machine.name)
+    if m.bottleneck:
+        label = next(r.label for r in m.ratios if r.key == m.bottleneck)
+        console.print(f"Bottleneck on {name}: [bold]{label}[/bold]")
+    needs = []
+    if m.power_needed_w is not None:
+        needs.append(f"power {si(m.power_needed_w, 'W')}")
+    if m.hardware_cost_usd is not None:
+        needs.append(f"hardware ${si(m.hardware_cost_usd)}")
+    if m.lifetime_seconds is not None:
+        needs.append(f"one lifetime of compute takes {duration(m.lifetime_seconds.median)}")
+    if needs:
+        console.print(f"Brain-equivalent on {name} ({m.machine.precision}): " + "; ".join(needs))
+
+
+def _print_projections(
+    console: Console, title: str, projections: Sequence[ParityYears], uncertain: bool
+) -> None:
+    table = Table(title=title, title_justify="left")
+    table.add_column("projection")
+    table.add_column("year", justify="right", no_wrap=True, min_width=5)
+    if uncertain:
+        table.add_column("90% interval", justify="right", no_wrap=True)
+    table.add_column("P by 2030·2050·2100", justify="right", no_wrap=True)
+    table.add_column("doubling", justify="right", no_wrap=True)
+    for p in projections:
+        cells = [p.name, year_text(p.year_median)]
+        if uncertain:
+            cells.append(f"{year_text(p.year_p5)} – {year_text(p.year_p95)}")
+        cells.append("·".join(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)))
+        cells.append("" if p.doubling_years is None else f"{p.doubling_years:.2f} y")
+        table.add_row(*cells)
+    print_table(console, table)
+
+
+SHOWN_RUNS = 3
+"""The largest training runs `compare` shows (`--json` has them all)."""
+
+
+def _print_training(console: Console, c: Comparison) -> None:
+    """The training view: the largest training runs in lifetimes of this brain."""
+    lifetime = c.estimate.stats["lifetime_flop"]
+    if lifetime is None or not c.training_runs:
+        return
+    seconds = c.estimate.scenario.training.seconds
+    shown = seconds.describe() if isinstance(seconds, Range) else f"{seconds:.3g}".replace("+", "")
+    table = Table(
+        title=f"Training runs in brain-lifetimes (one lifetime: {si(lifetime.median, 'FLOP')}"
+        f" = compute × {shown} s)",
+        title_justify="left",
+    )
+    table.add_column("model")
+    table.add_column("date", no_wrap=True)
+    table.add_column("training", justify="right", no_wrap=True)
+    table.add_column("lifetimes", justify="right", no_wrap=True)
+    for t in c.training_runs[:SHOWN_RUNS]:
+        table.add_row(
+            escape(t.run.model),
+            t.run.publication_date[:7],
+            si(t.run.training_flop, "FLOP"),
+            ratio(t.lifetimes.median).removesuffix("×"),
+        )
+    print_table(console, table)
 
 
 USER_MARK = " (your machine)"
@@ -241,25 +302,59 @@ def list_name(list_date: str) -> str:
 
 
 def _history_line(h: History) -> str:
-    """What the TOP500 history already says, before any projection."""
+    """What the history (TOP500 #1, or AI systems) already says, before any projection."""
+    who = "The TOP500 #1" if h.series == "top500" else "An AI system at BF16 peak"
+    when = list_name if h.series == "top500" else month_name
     if h.median_list is not None and h.p_reached >= 0.5:
         system = escape(h.median_system or "")
-        line = f"The TOP500 #1 reached it on {list_name(h.median_list)} ({system})"
+        line = f"{who} reached it {'on' if h.series == 'top500' else 'in'} "
+        line += f"{when(h.median_list)} ({system})"
         if h.p_reached < 1:
             line += f"; {h.p_reached:.0%} of samples are already reached"
         return line + "."
+    newest = f"{escape(h.newest_system)}, {when(h.newest_list)}"
+    who = who[0].lower() + who[1:]
     if h.p_reached > 0:
-        newest = f"{escape(h.newest_system)}, {list_name(h.newest_list)}"
-        return f"Not yet reached by the TOP500 #1 ({newest}); {h.p_reached:.0%} of samples are."
-    return (
-        f"Not yet reached by the TOP500 #1 ({escape(h.newest_system)}, {list_name(h.newest_list)})."
-    )
+        return f"Not yet reached by {who} ({newest}); {h.p_reached:.0%} of samples are."
+    return f"Not yet reached by {who} ({newest})."
+
+
+_ALL_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def month_name(month: str) -> str:
+    """ "2025-07" as "July 2025"."""
+    year, number = month.split("-")[:2]
+    return f"{_ALL_MONTHS[int(number) - 1]} {year}"
+
+
+def duration(seconds: float) -> str:
+    """A time span a reader grasps: seconds, hours, days or years."""
+    for size, unit in ((3.156e7, "years"), (86400, "days"), (3600, "hours"), (60, "minutes")):
+        if seconds >= size:
+            return f"{si(seconds / size)} {unit}"
+    return f"{si(seconds)} s"
 
 
 _MACHINE_UNITS = {
     "compute_hpl": "FLOP/s",
     "compute_hpcg": "FLOP/s",
     "compute_peak": "FLOP/s",
+    "compute_bf16": "FLOP/s",
+    "compute_fp8": "FLOP/s",
     "memory": "B",
     "events": "TEPS",
     "memory_traffic": "B/s",

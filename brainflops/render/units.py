@@ -29,6 +29,7 @@ UNITS = {
     "communication_bytes_per_s": "B/s",
     "memory_traffic_bytes_per_s": "B/s",
     "flops_per_joule": "FLOP/J",
+    "lifetime_flop": "FLOP",
 }
 
 LABELS = {
@@ -38,6 +39,7 @@ LABELS = {
     "communication_bytes_per_s": "communication",
     "memory_traffic_bytes_per_s": "memory traffic",
     "flops_per_joule": "energy efficiency",
+    "lifetime_flop": "one lifetime",
 }
 
 
