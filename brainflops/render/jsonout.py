@@ -14,7 +14,7 @@ from brainflops.analysis.diff import Diff
 from brainflops.analysis.projections import ParityYears
 from brainflops.analysis.sensitivity import Sensitivity
 from brainflops.engine.evaluate import Estimate
-from brainflops.model.data import EPOCH_CREDIT
+from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS
 
@@ -180,6 +180,9 @@ def machines_document(machines: MachinesFile, history: Sequence[Top500Number1]) 
         ],
         "green500": [g.model_dump() for g in machines.green500],
         "top500": [r.model_dump(exclude_none=True) for r in history],
+        "ai_systems": [a.model_dump(exclude_none=True) for a in ai_systems()],
+        "accelerators": chip_catalogue().model_dump(exclude_none=True),
+        "credit": EPOCH_CREDIT,
     }
 
 

@@ -17,7 +17,7 @@ from brainflops.analysis.diff import Diff
 from brainflops.analysis.projections import History, ParityYears
 from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
 from brainflops.engine.evaluate import Estimate
-from brainflops.model.data import EPOCH_CREDIT
+from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.quantity import Range
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
@@ -401,9 +401,48 @@ def print_machines(
         power = None if r.power_kw is None else r.power_kw * 1e3
         top.add_row(r.list, escape(r.system), si(r.rmax_flops, "FLOP/s"), si(power, "W"))
     console.print(top)
+    _print_ai_systems(console)
     console.print(
         "[dim]Sources: `brainflops machines --json` lists the source of every figure.[/dim]"
     )
+
+
+def _print_ai_systems(console: Console) -> None:
+    """The leading AI systems (Epoch AI) and the accelerator catalogue."""
+    table = Table(
+        title="Leading AI systems (BF16/FP8 dense peak; planned ones are never compared)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in ("system", "from", "chips", "BF16", "FP8", "power", "cost"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for a in ai_systems():
+        when = a.first_operational[:7] if a.first_operational else a.status
+        cells = [
+            "–" if a.chips is None else f"{a.chips:,}",
+            si(a.bf16_dense_flops).replace(" ", ""),
+            "–" if a.int8_fp8_dense_ops is None else si(a.int8_fp8_dense_ops).replace(" ", ""),
+            "–" if a.power_mw is None else si(a.power_mw * 1e6, "W").replace(" ", ""),
+            "–" if a.hardware_cost_usd_2025 is None else "$" + si(a.hardware_cost_usd_2025),
+        ]
+        table.add_row(escape(a.name), when, *cells)
+    print_table(console, table)
+    chips = Table(
+        title="Accelerators (per chip, dense): machines as `chip: SLUG` x `chips: N`",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in ("chip", "year", "BF16", "FP8", "FP64", "HBM", "TDP"):
+        chips.add_column(column, justify="left" if column == "chip" else "right")
+    for c in chip_catalogue().chips:
+        figures = (c.bf16_dense_flops, c.fp8_dense_flops, c.fp64_peak_flops, c.hbm_bytes)
+        cells = ["–" if v is None else si(v).replace(" ", "") for v in figures]
+        tdp = "–" if c.tdp_w is None else f"{c.tdp_w:.0f} W"
+        chips.add_row(c.slug, str(c.year), *cells, tdp)
+    print_table(console, chips)
+    console.print(f"[dim]{EPOCH_CREDIT}[/dim]")
 
 
 def print_check(console: Console, results: Sequence[CheckResult], samples: int, seed: int) -> None:

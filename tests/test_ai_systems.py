@@ -1,0 +1,189 @@
+"""The machines of 2026: AI supercomputers, precisions, power, cost and the training view."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import statistics
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, assert_input_error, invoke
+
+DATA = ROOT / "brainflops" / "data"
+
+
+def _compare(*args: str) -> dict[str, Any]:
+    result = invoke("compare", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def _machine(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(m for m in doc["machines"] if m["name"] == name)
+
+
+def test_machines_lists_ai_systems_and_the_accelerator_catalogue() -> None:
+    doc = json.loads(invoke("machines", "--json").stdout)
+    existing = [a for a in doc["ai_systems"] if a["status"] != "planned"]
+    assert len(existing) >= 15
+    assert all(
+        a["bf16_dense_flops"] > 0 and a["first_operational"] and a["source"] for a in existing
+    )
+    planned = [a for a in doc["ai_systems"] if a["status"] == "planned"]
+    assert planned and all("first_operational" not in a for a in planned)
+    slugs = {c["slug"] for c in doc["accelerators"]["chips"]}
+    assert {"h100-sxm", "h200-sxm", "b200", "gb200", "mi300x", "tpu-v5p"} <= slugs
+    assert "Epoch AI" in doc["credit"] and "CC BY 4.0" in doc["credit"]
+    shown = invoke("machines").stdout
+    assert "Leading AI systems" in shown and "h100-sxm" in shown
+
+
+def test_compare_puts_the_newest_ai_leader_beside_the_top500_number1() -> None:
+    doc = _compare("dettmers-2015")
+    assert doc["newest_ai_leader"] == "xAI Colossus Memphis Phase 3"
+    colossus = _machine(doc, "xAI Colossus Memphis Phase 3")
+    assert colossus["kind"] == "ai" and colossus["precision"] == "BF16 peak"
+    # 1.075e21 / 2.73e20 BF16 FLOP/s = 3.938; at FP8, / 5.46e20 = 1.969
+    assert colossus["metrics"]["compute_bf16"]["ratio"]["median"] == pytest.approx(3.938, rel=1e-3)
+    assert colossus["metrics"]["compute_fp8"]["ratio"]["median"] == pytest.approx(1.969, rel=1e-3)
+    assert colossus["metrics"]["compute_bf16"]["label"] == "compute (BF16 peak)"
+    # power of brain-equivalent compute: 3.938 x 352.4 MW = 1.388 GW
+    assert colossus["power_needed_w"] == pytest.approx(3.938 * 352.4e6, rel=1e-3)
+    lineshine = _machine(doc, "LineShine")
+    assert lineshine["metrics"]["compute_hpl"]["label"] == "compute (HPL FP64)"
+    assert "compute_bf16" not in lineshine["metrics"]
+    # one lifetime: 1.075e21 x 1e9 s = 1.075e30 FLOP; at 2.73e20 FLOP/s: 3.938e9 s
+    assert colossus["lifetime_seconds_on"]["median"] == pytest.approx(1.075e30 / 2.73e20, rel=1e-3)
+    shown = invoke("compare", "dettmers-2015").stdout
+    assert "vs xAI Colossus Memphis Phase 3 (2025-07)" in shown
+    assert "compute (BF16 peak)" in shown and "power 1.39 GW" in shown
+
+
+def _ai_fit() -> tuple[float, float, float]:
+    """OLS of log2(BF16) on decimal date, systems in operation from mid-2019 (statistics)."""
+    with (DATA / "ai_supercomputers.csv").open(encoding="utf-8") as table:
+        rows = list(csv.DictReader(table))
+    points = []
+    newest = 0.0
+    for row in rows:
+        if row["status"] == "planned":
+            continue
+        y, m, d = (int(x) for x in row["first_operational"].split("-"))
+        year = y + (m - 1) / 12 + (d - 1) / 365
+        newest = max(newest, year)
+        if year >= 2019.46:
+            points.append((year, math.log2(float(row["bf16_dense_flops"]))))
+    slope, intercept = statistics.linear_regression([p[0] for p in points], [p[1] for p in points])
+    return slope, intercept, newest
+
+
+def test_ai_trend_parity_is_fitted_to_the_leading_ai_systems() -> None:
+    slope, intercept, newest = _ai_fit()
+    expected = max(newest, (math.log2(1.075e21) - intercept) / slope)
+    doc = _compare("dettmers-2015")
+    trend = doc["projections"]["ai-trend"]
+    assert trend["series"] == "ai"
+    assert trend["year_median"] == pytest.approx(expected, abs=0.01)
+    assert 2026.5 < trend["year_median"] < 2028.5  # "about 2027"
+    assert trend["doubling_years"] == pytest.approx(1 / slope, abs=1e-4)  # JSON: 4 places
+    assert trend["doubling_years_p5_p95"][0] < 1 / slope < trend["doubling_years_p5_p95"][1]
+    assert doc["projections"]["trend-2013"]["series"] == "top500"
+
+
+def test_ai_history_says_when_a_brain_was_already_reached() -> None:
+    # cotra-2020, 1e15 FLOP/s: the first AI system at or above it is Google's TensorFlow
+    # Research Cloud (1.84e17 BF16 FLOP/s), operational in May 2017
+    doc = _compare("cotra-2020")
+    assert doc["ai_history"] == {
+        "p_reached": 1.0,
+        "median_month": "2017-05",
+        "median_system": "Google TensorFlow Research Cloud",
+    }
+    shown = invoke("compare", "cotra-2020").stdout
+    assert "An AI system at BF16 peak reached it in May 2017" in shown
+
+
+def test_a_power_cap_delays_or_forbids_parity() -> None:
+    # wbe-2008-level6: 1e25 FLOP/s; at 1 GW that needs 1e16 FLOP/J, 4 decades past today's
+    # ~7.8e11 FLOP/J: the cap bites, so parity comes later than the uncapped trend
+    doc = _compare("wbe-2008-level6")
+    trend = doc["projections"]["ai-trend"]["year_median"]
+    capped = doc["projections"]["ai-power-1gw"]["year_median"]
+    assert capped is None or capped > trend
+    assert doc["projections"]["ai-power-10gw"]["year_median"] <= (capped or math.inf)
+
+
+def test_lifetime_flop_and_training_runs_in_lifetimes() -> None:
+    # cotra-2020: 1e15 FLOP/s x 1e9 s = 1e24 FLOP; Grok 3's 4.64e26 FLOP = 464 lifetimes
+    doc = json.loads(invoke("estimate", "cotra-2020", "--json").stdout)
+    assert doc["lifetime_flop"]["median"] == pytest.approx(1e24)
+    compared = _compare("cotra-2020")
+    grok = next(r for r in compared["training_runs"] if r["model"] == "Grok-3")
+    assert grok["lifetimes"]["median"] == pytest.approx(464)
+    assert grok["training_flop"] == 4.64e26
+    assert compared["training_runs"][0]["model"] == "Grok-3"  # the largest first
+    longer = json.loads(
+        invoke("estimate", "cotra-2020", "--json", "--set", "training.seconds=2e9").stdout
+    )
+    assert longer["lifetime_flop"]["median"] == pytest.approx(2e24)
+    assert "Training runs in brain-lifetimes" in invoke("compare", "cotra-2020").stdout
+
+
+def test_a_user_machine_given_as_chips_is_compared(write: Any) -> None:
+    path = write(
+        "farm.yaml",
+        "machines:\n  - name: My farm\n    list_date: '2026-03'\n    chip: h100-sxm\n"
+        "    chips: 100000\n    power_w: 150e6\n    sources: {power_w: my estimate}\n",
+    )
+    doc = _compare("cotra-2020", "--machines", str(path))
+    farm = _machine(doc, "My farm")
+    assert farm["user"] is True and farm["kind"] == "ai"
+    # 100,000 x 989e12 = 9.89e19 BF16 FLOP/s; 1e15 / 9.89e19 = 1.011e-5
+    assert farm["metrics"]["compute_bf16"]["machine_value"] == pytest.approx(9.89e19)
+    ratio = farm["metrics"]["compute_bf16"]["ratio"]["median"]
+    assert ratio == pytest.approx(1e15 / 9.89e19, rel=1e-5)  # JSON: 6 significant digits
+    listed = json.loads(invoke("machines", "--machines", str(path), "--json").stdout)
+    mine = next(m for m in listed["systems"] if m["name"] == "My farm")
+    # memory: 100,000 x 80 GB = 8e15 B; HBM bandwidth: 100,000 x 3.35 TB/s = 3.35e17 B/s
+    assert mine["memory_bytes"] == pytest.approx(8e15)
+    assert mine["memory_bandwidth_bytes_per_s"] == pytest.approx(3.35e17)
+    assert mine["sources"]["bf16_dense_flops"].startswith("derived: 100,000 x h100-sxm")
+
+
+def test_an_unknown_chip_is_refused_with_a_suggestion(write: Any) -> None:
+    path = write(
+        "farm.yaml",
+        "machines:\n  - name: Typo\n    list_date: '2026-03'\n    chip: h100-sx\n"
+        "    chips: 10\n    sources: {}\n",
+    )
+    assert_input_error(invoke("machines", "--machines", str(path)), "did you mean 'h100-sxm'?")
+
+
+def test_a_planned_system_is_never_compared_as_existing() -> None:
+    assert_input_error(
+        invoke("compare", "cotra-2020", "--machine", "Project Rainier"), "is planned, not built"
+    )
+    doc = _compare("cotra-2020")
+    assert all(m["name"] != "Project Rainier" for m in doc["machines"])
+
+
+@pytest.mark.parametrize(
+    ("bits", "present", "absent"),
+    [
+        (64, {"compute_hpl", "compute_peak"}, {"compute_bf16", "compute_fp8"}),
+        (16, {"compute_bf16", "compute_hpl"}, {"compute_fp8"}),
+        (8, {"compute_bf16", "compute_fp8"}, set()),
+    ],
+)
+def test_precision_bits_drops_the_narrower_precisions(
+    bits: int, present: set[str], absent: set[str]
+) -> None:
+    doc = _compare("cotra-2020", "--set", f"precision_bits={bits}")
+    metrics: set[str] = set()
+    for m in doc["machines"]:
+        metrics |= set(m["metrics"])
+    assert present <= metrics and not (absent & metrics)
