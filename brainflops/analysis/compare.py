@@ -239,8 +239,8 @@ class TrainingRunLifetimes:
 def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
     """Every bundled training run (Epoch AI), largest first, in lifetimes of this brain."""
     lifetime = est.stats["lifetime_flop"]
-    if lifetime is None:
-        return ()
+    if lifetime is None or lifetime.p5 <= 0:
+        return ()  # a brain of no compute has no lifetimes to count runs in
     runs = sorted(training_runs(), key=lambda r: -r.training_flop)
     # lifetimes = run ÷ lifetime: the brain's high end gives the fewest lifetimes
     return tuple(

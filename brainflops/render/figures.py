@@ -141,7 +141,7 @@ def ladder(data: FigureData) -> str:
     names = [r["name"] + labels.get(r.get("bound") or "", "") for r in reversed(rows)]
     ax.set_yticks(range(len(rows)), names)
     ax.set_xscale("log")
-    colours = ("#C44E52", "#DD8452", "#55A868", "#8172B3")
+    colours = ("#C44E52", "#DD8452", "#55A868", "#8172B3", "#2ca02c")
     for line, colour in zip(data["lines"], colours, strict=False):
         ax.axvline(line["value"], color=colour, ls="--", lw=1, label=line["label"])
     _si_axis(ax.xaxis, "", base=1000)
@@ -166,7 +166,18 @@ def timeline(data: FigureData) -> str:
     ):
         points = [(h["year"], h[key]) for h in history if h.get(key)]
         ax.plot([p[0] for p in points], [p[1] for p in points], label=label, **style)
-    colours = ("#C44E52", "#DD8452", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C")
+    ai = data.get("ai") or []
+    if ai:
+        # a step up at each new leader (Epoch AI), BF16 dense peak: not the HPL FP64 above
+        ax.step(
+            [a["year"] for a in ai],
+            [a["bf16"] for a in ai],
+            where="post",
+            color="#2ca02c",
+            lw=1.6,
+            label="leading AI system (BF16 peak, Epoch AI)",
+        )
+    colours = ("#C44E52", "#DD8452", "#8172B3", "#2ca02c", "#DA8BC3", "#8C8C8C")
     for projection, colour in zip(data["projections"], colours, strict=False):
         ax.plot(
             projection["years"],
@@ -202,12 +213,60 @@ def timeline(data: FigureData) -> str:
     ax.set_xlim(1993, 2100)
     _si_axis(ax.yaxis, "FLOP/s", base=100)
     ax.set_xlabel("year")
-    ax.set_ylabel("FLOP/s (HPL Rmax; brains: median line, 90% band)")
+    ax.set_ylabel("FLOP/s (TOP500: HPL FP64; AI: BF16 peak; brains: median, 90% band)")
     ax.grid(color="#eeeeee", lw=0.5)
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     ax.set_title(
         f"Supercomputers and brain estimates (dots: parity under {data['parity_projection']})"
     )
+    if data["omitted"]:
+        fig.text(0.01, 0.005, "not shown (off scale): " + ", ".join(data["omitted"]), fontsize=6.5)
+    return _svg(fig, data)
+
+
+def training(data: FigureData) -> str:
+    """Training runs over time against one brain-lifetime of compute (the training view)."""
+    fig = _pyplot_free_figure(8.0, 5.0)
+    ax = fig.add_subplot()
+    runs = data["runs"]
+    ax.plot([r["year"] for r in runs], [r["flop"] for r in runs], "o", ms=3.5, color="#2ca02c")
+    for r in sorted(runs, key=lambda r: -r["flop"])[:2]:
+        ax.annotate(
+            r["model"],
+            (r["year"], r["flop"]),
+            xytext=(-5, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=7,
+            color="#1a6b1a",
+        )
+    lifetimes = data["lifetimes"]
+    values = [math.log10(x["median"]) for x in lifetimes]
+    low, high = (math.log10(v) for v in data["y_range"])
+    label_at = spread_labels(values, (high - low) / 45, low, high)
+    end = max(r["year"] for r in runs) + 1.5
+    for x, y_label in zip(lifetimes, label_at, strict=True):
+        ax.axhline(x["median"], color="#4C72B0", lw=0.5, alpha=0.6)
+        ax.annotate(
+            x["name"],
+            (end, x["median"]),
+            xytext=(end + 0.4, 10**y_label),
+            textcoords="data",
+            va="center",
+            fontsize=6,
+            color="#1f3b70",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "#9fb3d9", "lw": 0.5},
+        )
+    ax.set_yscale("log")
+    ax.set_ylim(10**low, 10**high)
+    ax.set_xlim(min(r["year"] for r in runs) - 1, end)
+    _si_axis(ax.yaxis, "FLOP", base=1000)
+    ax.set_xlabel("year (training runs: Epoch AI, CC BY 4.0)")
+    ax.set_ylabel("FLOP (runs: total training; lines: one brain-lifetime)")
+    ax.grid(color="#eeeeee", lw=0.5)
+    ax.set_title("Training runs against one lifetime of each brain estimate")
     if data["omitted"]:
         fig.text(0.01, 0.005, "not shown (off scale): " + ", ".join(data["omitted"]), fontsize=6.5)
     return _svg(fig, data)

@@ -11,7 +11,7 @@ from brainflops.analysis.check import verdict
 from brainflops.analysis.diff import parameters
 from brainflops.model.quantity import Range
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, UNIT_PER_S, Scenario
-from brainflops.render.units import LABELS, UNITS, plain, ratio, si
+from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def source_figure(s: Scenario) -> str:
 
 def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) -> str:
     header = ["scenario", "source's figure", "compute (FLOP/s)", "verdict", "memory", "events"]
-    header += ["communication", "× newest #1 (HPL)"]
+    header += ["communication", "× newest #1 (HPL FP64)", "× AI leader (BF16 peak)"]
     header += [f"parity: {n}" for n in projection_names]
     rows = []
     for r in reports:
@@ -71,6 +71,7 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
             (x.ratio.median for x in r.comparison.machines[0].ratios if x.key == "compute_hpl"),
             None,
         )
+        ai = next((m.compute for m in r.comparison.machines if m.machine.kind == "ai"), None)
         years = {p.name: p.year_median for p in r.comparison.projections}
         rows.append(
             [
@@ -82,6 +83,7 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
                 _median_interval(s["events_per_s"], "events/s"),
                 _median_interval(s["communication_bytes_per_s"], "B/s"),
                 "" if hpl is None else ratio(hpl),
+                "" if ai is None else ratio(ai.ratio.median),
                 *(year_text(years.get(n)) for n in projection_names),
             ]
         )
@@ -156,6 +158,10 @@ def section(r: ScenarioReport, tornado: str | None) -> str:
         mark = ", your machine from --machines" if m.user else ""
         out += [f"**Against {name}** ({m.machine.list_date}{mark}; bottleneck in bold)", ""]
         out += [table(["resource", "brain ÷ machine", "90% interval", "machines needed"], rows), ""]
+        lifetime = None if m.lifetime_seconds is None else m.lifetime_seconds.median
+        needs = machine_needs(m.power_needed_w, m.hardware_cost_usd, lifetime)
+        if needs:
+            out += [f"Brain-equivalent ({m.machine.precision}): {'; '.join(needs)}.", ""]
     rows = [
         [
             p.name,
@@ -222,9 +228,10 @@ def index(
         f"against {machines}. "
         "Do not edit by hand: CI regenerates this report and fails when it is stale.",
         "",
-        "Parity years are medians of HPL compute parity, history first: the first TOP500 list "
-        "whose #1 reached the brain's compute; above the newest #1, the year each projection "
-        "meets it (never: a cap stays below it).",
+        "Parity years are medians of compute parity, history first: the first TOP500 list "
+        "whose #1 reached the brain's compute at HPL FP64 (or, for ai-trend, the first AI "
+        "system at BF16 dense peak); above the newest, the year each projection meets it "
+        "(never: a cap stays below it). AI systems and training runs: Epoch AI (CC BY 4.0).",
         "",
         summary(reports, projection_names),
         "",

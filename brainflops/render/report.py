@@ -18,8 +18,15 @@ from typing import Any
 import numpy as np
 
 from brainflops.analysis.check import CheckResult, check_estimate
-from brainflops.analysis.compare import Comparison, compare, newest
-from brainflops.analysis.projections import DEFAULT_PROJECTIONS, landauer_flops_per_joule, resolve
+from brainflops.analysis.compare import Comparison, compare, newest, newest_ai_leader
+from brainflops.analysis.projections import (
+    AI_PROJECTIONS,
+    DEFAULT_PROJECTIONS,
+    Point,
+    ai_points,
+    landauer_flops_per_joule,
+    resolve,
+)
 from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.engine.evaluate import Estimate, estimate
 from brainflops.errors import InputError
@@ -30,7 +37,7 @@ from brainflops.io.reportdir import (
     read_report_file,
     walk_files,
 )
-from brainflops.model.data import top500_aggregate
+from brainflops.model.data import EPOCH_CREDIT, top500_aggregate, training_runs
 from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
 from brainflops.render import figures, markdown
@@ -119,6 +126,10 @@ def _ladder_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> d
         )
     landauer = BRAIN_POWER_W * landauer_flops_per_joule(310, 1)
     lines.append({"label": "Landauer bound at 20 W, 310 K", "value": _r(landauer)})
+    leader = newest_ai_leader()
+    if leader.bf16_dense_flops:
+        label = f"{leader.name} BF16 peak ({leader.list_date}, Epoch AI)"
+        lines.append({"label": label, "value": leader.bf16_dense_flops})
     rows = []
     for r in sorted(reports, key=_median):
         c = r.estimate.stats["compute_flops"]
@@ -191,13 +202,66 @@ def _timeline_data(reports: Sequence[ScenarioReport], machines: MachinesFile) ->
                 else round(year, 2),
             }
         )
+    leaders = _running_best(ai_points())
+    ai = [{"year": round(p.year, 3), "system": p.system, "bf16": p.value} for p in leaders]
+    ai_start = leaders[-1].year if leaders else start
+    ai_years = np.linspace(ai_start, 2100, 60)
+    trend = resolve("ai-trend", AI_PROJECTIONS["ai-trend"])
+    projections.append(
+        {
+            "name": "ai-trend (BF16 peak)",
+            "years": [round(float(y), 3) for y in ai_years],
+            "flops": [_r(float(f)) for f in np.exp2(np.asarray(trend.log2_flops(ai_years)))],
+        }
+    )
     return {
         "top500": history,
+        "ai": ai,
         "projections": projections,
         "bands": bands,
         "omitted": omitted,
         "y_range": [low, high],
         "parity_projection": parity_name,
+    }
+
+
+def _running_best(points: Sequence[Point]) -> list[Point]:
+    """The points that set a record: the leading system over time."""
+    out: list[Point] = []
+    for p in points:
+        if not out or p.value > out[-1].value:
+            out.append(p)
+    return out
+
+
+def _training_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
+    """Training runs (Epoch AI) against the brain-lifetimes of the report's scenarios."""
+    runs = [
+        {
+            "model": t.model,
+            "year": round(
+                int(t.publication_date[:4]) + (int(t.publication_date[5:7]) - 0.5) / 12, 3
+            ),
+            "flop": t.training_flop,
+        }
+        for t in sorted(training_runs(), key=lambda t: t.publication_date)
+    ]
+    low, high = 1e17, 1e40
+    lifetimes, omitted = [], []
+    for r in sorted(reports, key=_median):
+        life = r.estimate.stats["lifetime_flop"]
+        if life is None:
+            continue
+        if not low <= life.median <= high:
+            omitted.append(r.estimate.scenario.name)
+            continue
+        lifetimes.append({"name": r.estimate.scenario.name, "median": _r(life.median)})
+    return {
+        "runs": runs,
+        "lifetimes": lifetimes,
+        "omitted": omitted,
+        "y_range": [low, high],
+        "credit": EPOCH_CREDIT,
     }
 
 
@@ -254,6 +318,12 @@ def render(
             figures.resources,
             _resources_data,
         ),
+        (
+            "training.svg",
+            "Training runs (Epoch AI) against one brain-lifetime of compute",
+            figures.training,
+            _training_data,
+        ),
     ]
     shown: list[tuple[str, str]] = []
     for file, caption, draw, data_of in main:
@@ -268,7 +338,7 @@ def render(
             name = f"tornado-{r.estimate.scenario.name}.svg"
             files[f"figures/{name}"] = figures.tornado(_tornado_data(r.sensitivity))
             tornados[r.estimate.scenario.name] = name
-    projection_names = list(DEFAULT_PROJECTIONS)
+    projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
     files["index.md"] = markdown.index(
         reports, projection_names, shown, tornados, samples, seed, shown_machines
     )

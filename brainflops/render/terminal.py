@@ -21,7 +21,7 @@ from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.quantity import Range
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
-from brainflops.render.units import LABELS, UNITS, plain, ratio, si
+from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
 
 
@@ -201,13 +201,8 @@ def _print_machine_needs(console: Console, m: MachineComparison) -> None:
     if m.bottleneck:
         label = next(r.label for r in m.ratios if r.key == m.bottleneck)
         console.print(f"Bottleneck on {name}: [bold]{label}[/bold]")
-    needs = []
-    if m.power_needed_w is not None:
-        needs.append(f"power {si(m.power_needed_w, 'W')}")
-    if m.hardware_cost_usd is not None:
-        needs.append(f"hardware ${si(m.hardware_cost_usd)}")
-    if m.lifetime_seconds is not None:
-        needs.append(f"one lifetime of compute takes {duration(m.lifetime_seconds.median)}")
+    lifetime = None if m.lifetime_seconds is None else m.lifetime_seconds.median
+    needs = machine_needs(m.power_needed_w, m.hardware_cost_usd, lifetime)
     if needs:
         console.print(f"Brain-equivalent on {name} ({m.machine.precision}): " + "; ".join(needs))
 
@@ -339,14 +334,6 @@ def month_name(month: str) -> str:
     """ "2025-07" as "July 2025"."""
     year, number = month.split("-")[:2]
     return f"{_ALL_MONTHS[int(number) - 1]} {year}"
-
-
-def duration(seconds: float) -> str:
-    """A time span a reader grasps: seconds, hours, days or years."""
-    for size, unit in ((3.156e7, "years"), (86400, "days"), (3600, "hours"), (60, "minutes")):
-        if seconds >= size:
-            return f"{si(seconds / size)} {unit}"
-    return f"{si(seconds)} s"
 
 
 _MACHINE_UNITS = {

@@ -91,3 +91,25 @@ def ratio(value: float) -> str:
 def plain(value: float, digits: int = 6) -> str:
     """A number as a scenario file would spell it: 1e8, 100000, 0.25."""
     return _exp(f"{value:.{digits}g}")
+
+
+def duration(seconds: float) -> str:
+    """A time span a reader grasps: seconds, hours, days or years."""
+    for size, unit in ((3.156e7, "years"), (86400, "days"), (3600, "hours"), (60, "minutes")):
+        if seconds >= size:
+            return f"{si(seconds / size)} {unit}"
+    return f"{si(seconds)} s"
+
+
+def machine_needs(
+    power_w: float | None, cost_usd: float | None, lifetime_s: float | None
+) -> list[str]:
+    """What brain-equivalent compute takes on one machine: power, hardware, time."""
+    needs = []
+    if power_w is not None:
+        needs.append(f"power {si(power_w, 'W')}")
+    if cost_usd is not None:
+        needs.append(f"hardware ${si(cost_usd)}")
+    if lifetime_s is not None:
+        needs.append(f"one lifetime of compute takes {duration(lifetime_s)}")
+    return needs
