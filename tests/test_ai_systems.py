@@ -187,3 +187,27 @@ def test_precision_bits_drops_the_narrower_precisions(
     for m in doc["machines"]:
         metrics |= set(m["metrics"])
     assert present <= metrics and not (absent & metrics)
+
+
+def test_the_readme_answers_for_both_families_with_the_real_numbers() -> None:
+    from brainflops.render.units import ratio, si
+    from brainflops.render.units import year as year_text
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How does the brain compare with today's machines?")[1]
+    table = section.split("One lifetime is")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 5
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        doc = _compare(cells[0].strip("`"))
+        top = next(m for m in doc["machines"] if m["kind"] == "hpc")
+        ai = next(m for m in doc["machines"] if m["kind"] == "ai")
+        assert cells[1:] == [
+            si(doc["compute_flops"]["median"], "FLOP/s"),
+            ratio(top["metrics"]["compute_hpl"]["ratio"]["median"]),
+            ratio(ai["metrics"]["compute_bf16"]["ratio"]["median"]),
+            year_text(doc["projections"]["trend-2013"]["year_median"]),
+            year_text(doc["projections"]["ai-trend"]["year_median"]),
+            si(doc["lifetime_flop"]["median"], "FLOP"),
+        ], line
