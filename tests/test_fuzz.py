@@ -327,6 +327,8 @@ SET_PATHS = [
     "populations.purkinje.cost.time_steps", "factors.neural_backprop", "factors.other.x",
     "memory.bytes_per_synapse", "communication.fanout", "energy.brain_power_w", "extends",
     "title", "name", "method", "expect.compute_flops.value",
+    # round 2 (issue 13)
+    "training.seconds", "precision_bits", "training",
 ]  # fmt: skip
 
 
@@ -343,7 +345,10 @@ def test_structured_set_options_never_crash(path: str, value: str, command: str)
     no_traceback(invoke(command, "dettmers-2015", "--set", f"{path}={value}", "-n", "2000"))
 
 
-FIGURES = ["hpl_rmax_flops", "hpcg_flops", "memory_bytes", "power_w", "graph500_teps"]
+FIGURES = [
+    "hpl_rmax_flops", "hpcg_flops", "memory_bytes", "power_w", "graph500_teps",
+    "bf16_dense_flops", "fp8_dense_flops", "fp64_peak_flops", "hardware_cost_usd",
+]  # fmt: skip
 
 
 @FUZZ
@@ -353,13 +358,27 @@ FIGURES = ["hpl_rmax_flops", "hpcg_flops", "memory_bytes", "power_w", "graph500_
         st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(TOKENS)),
         min_size=1,
     ),
-    list_date=st.sampled_from(["'2030-06'", "'1990-11'", "2025", "'2025-13'"]),
+    list_date=st.sampled_from(["'2030-06'", "'1990-11'", "2025", "'2025-13'", "'2026-03'"]),
     name=st.text(max_size=20),
+    chips=st.one_of(
+        st.just(""),
+        st.tuples(
+            st.sampled_from(["h100-sxm", "tpu-v5p", "h100", "x"]),
+            st.sampled_from(["1", "100000", "0", "1e9", "true", "-5"]),
+        ).map(lambda t: f", chip: {t[0]}, chips: {t[1]}"),
+    ),
+    kind=st.sampled_from(["", ", kind: ai", ", kind: hpc", ", kind: tpu", ", status: planned"]),
 )
 def test_random_machines_files_never_crash(
-    tmp_path_factory: Any, figures: dict[str, Any], list_date: str, name: str
+    tmp_path_factory: Any,
+    *,
+    figures: dict[str, Any],
+    list_date: str,
+    name: str,
+    chips: str,
+    kind: str,
 ) -> None:
-    cells = ", ".join(f"{k}: {v}" for k, v in figures.items())
+    cells = ", ".join(f"{k}: {v}" for k, v in figures.items()) + chips + kind
     sources = ", ".join(f"{k}: x" for k in figures)
     text = (
         f"machines:\n  - {{name: {json.dumps(name)}, list_date: {list_date}, {cells}, "

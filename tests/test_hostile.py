@@ -417,6 +417,49 @@ CASES: list[Case] = [
         lambda t: ["check", _file(t, SCENARIO + "source_unit: bit_erasures\n")],
         "source_unit 'bit_erasures' needs a conversion",
     ),
+    # round 2 (issue 13): machines from chips, precisions, the training view
+    (
+        "chips-not-a-count",
+        lambda t: [
+            "compare",
+            "cotra-2020",
+            "--machines",
+            _machines(
+                t, "{name: x, list_date: '2026-01', chip: h100-sxm, chips: true, sources: {}}"
+            ),
+        ],
+        "chip: needs chips: N",
+    ),
+    (
+        "chips-past-a-billion",
+        lambda t: [
+            "machines",
+            "--machines",
+            _machines(t, "{name: x, list_date: '2026-01', chip: b200, chips: 1e30, sources: {}}"),
+        ],
+        "chip: needs chips: N",
+    ),
+    (
+        "unknown-chip",
+        lambda t: [
+            "machines",
+            "--machines",
+            _machines(
+                t, "{name: x, list_date: '2026-01', chip: '../../etc', chips: 1, sources: {}}"
+            ),
+        ],
+        "unknown chip '../../etc'",
+    ),
+    (
+        "precision-bits-odd",
+        lambda t: ["compare", "cotra-2020", "--set", "precision_bits=12"],
+        "precision_bits",
+    ),
+    (
+        "lifetime-overflow",
+        lambda t: ["compare", "wbe-2008-level10", "--set", "training.seconds=1e300"],
+        "lifetime_flop is not a finite number",
+    ),
 ]
 
 
