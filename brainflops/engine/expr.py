@@ -8,10 +8,10 @@ mean and variance shares follow in closed form (log-space means and variances ad
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from brainflops.model.quantity import Range
+from brainflops.model.quantity import Range, VarRef
 from brainflops.model.scenario import FactorSpec, Functional, Population, Scenario
 
 BOLTZMANN_J_PER_K = 1.380649e-23
@@ -64,13 +64,21 @@ class Model:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, shared: Mapping[str, float | Range] | None = None) -> None:
         self.quantities: dict[str, float | Range] = {}
+        self.shared = dict(shared or {})
 
-    def q(self, path: str, value: float | Range | None, exponent: float = 1.0) -> Expr | None:
-        """The expression of one quantity; None when it is unknown; zero when it is 0."""
+    def q(
+        self, path: str, value: float | Range | VarRef | None, exponent: float = 1.0
+    ) -> Expr | None:
+        """The expression of one quantity; None when it is unknown; zero when it is 0.
+
+        A `{var: NAME}` is the quantity `vars.NAME`: one stream, wherever it is used.
+        """
         if value is None:
             return None
+        if isinstance(value, VarRef):
+            return self.q(f"vars.{value.var}", self.shared[value.var], exponent)
         if not isinstance(value, Range):
             if value == 0:
                 return ()
@@ -187,7 +195,7 @@ def _memory_state(b: _Builder, s: Scenario, n: Expr | None, syn: Expr | None) ->
 
 def build(s: Scenario) -> Model:
     """The expression of every output of a scenario (docs/format.md, "Outputs")."""
-    b = _Builder()
+    b = _Builder(s.vars)
     compute_factors = b.factors(s, "compute")
     if s.conversion is not None:  # the source's unit to FLOP
         flop_per_unit = b.q("conversion.flop_per_unit", s.conversion.flop_per_unit)

@@ -56,6 +56,14 @@ class Stream:
             out *= sigma
             out += mu
             return np.exp(out, out=out)
+        if r.dist == "split_lognormal":
+            assert r.p50 is not None
+            z = z_of(90.0)
+            below, above = math.log(r.p50 / r.low) / z, math.log(r.high / r.p50) / z
+            out = rng.standard_normal(size)
+            out *= np.where(out < 0, below, above)
+            out += math.log(r.p50)
+            return np.exp(out, out=out)
         if r.dist == "normal":
             sigma = (r.high - r.low) / (2 * z_of(r.ci))
             out = rng.standard_normal(size)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -123,16 +124,28 @@ def _message(
     return f"{dotted or '(top level)'}: {msg}"
 
 
+_NAMED_PATH = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+): ")
+"""A model-level message that starts with the dotted path it is about: located there."""
+
+
 def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) -> M:
     """Validate a document's data against a model, with located errors."""
+    raw = doc.data if data is None else data
+    declared = raw.get("vars") if isinstance(raw, dict) else None
+    context = {"vars": set(declared)} if isinstance(declared, dict) else {"vars": set()}
     try:
-        return model.model_validate(doc.data if data is None else data)
+        return model.model_validate(raw, context=context)
     except ValidationError as exc:
         problems: dict[Problem, None] = {}  # ordered and de-duplicated in linear time
-        for count, err in enumerate(exc.errors(include_url=False)):
+        for count, raw_err in enumerate(exc.errors(include_url=False)):
+            err = raw_err
             loc = tuple(err["loc"])
             if err["type"] == "union_tag_invalid":
                 loc = (*loc, "model")
+            named = _NAMED_PATH.match(str(err["msg"]).removeprefix("Value error, "))
+            if not loc and named:  # a whole-model check that names the field it is about
+                loc = tuple(int(p) if p.isdigit() else p for p in named[1].split("."))
+                err = {**err, "msg": str(err["msg"]).replace(f"{named[1]}: ", "", 1)}
             where, pos = doc.locate(loc, key=err["type"] == "extra_forbidden")
             pos = pos or Position(doc.path, 1, 1)
             from_set = (pos.file or "").startswith("--set")

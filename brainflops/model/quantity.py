@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from statistics import NormalDist
@@ -17,6 +18,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     Strict,
     Tag,
+    ValidationInfo,
     model_serializer,
     model_validator,
 )
@@ -50,7 +52,7 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-DistKind = Literal["lognormal", "loguniform", "uniform", "normal"]
+DistKind = Literal["lognormal", "loguniform", "uniform", "normal", "split_lognormal"]
 
 
 class Range(Frozen):
@@ -58,7 +60,8 @@ class Range(Frozen):
 
     For lognormal and normal, `low` and `high` are the bounds of the central `ci` percent
     interval (5th and 95th percentiles by default); for uniform and loguniform they are the
-    bounds of the support.
+    bounds of the support. A three-point range `{p5, p50, p95}` is a split lognormal through
+    the three: lognormal below the median with one spread, above it with another.
     """
 
     low: Number
@@ -67,6 +70,44 @@ class Range(Frozen):
     ci: Number = Field(
         default=90.0, ge=1, le=99.9, description="central interval in percent (1 to 99.9)"
     )
+    p50: Number | None = Field(default=None, description="the median of a three-point range")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _three_points(cls, data: Any) -> Any:
+        """`{p5, p50, p95}` is `{low: p5, p50, high: p95, dist: split_lognormal}`."""
+        if isinstance(data, dict) and {"p5", "p50", "p95"} & data.keys():
+            missing = [k for k in ("p5", "p50", "p95") if k not in data]
+            if missing:
+                raise ValueError(
+                    f"a three-point range needs p5, p50 and p95 (missing {missing[0]})"
+                )
+            out = {k: v for k, v in data.items() if k not in ("p5", "p50", "p95")}
+            return {
+                **out,
+                "low": data["p5"],
+                "p50": data["p50"],
+                "high": data["p95"],
+                "dist": "split_lognormal",
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _split(self) -> Range:
+        if (self.dist == "split_lognormal") != (self.p50 is not None):
+            raise ValueError("p50 and dist: split_lognormal go together: write {p5, p50, p95}")
+        if self.p50 is not None:
+            if "ci" in self.model_fields_set:
+                raise ValueError("a three-point range is its 5th, 50th and 95th percentiles: no ci")
+            if not 0 < self.low < self.p50 < self.high:
+                raise ValueError(
+                    f"needs 0 < p5 < p50 < p95 (got {self.low:g}, {self.p50:g}, {self.high:g})"
+                )
+            z = NormalDist().inv_cdf(0.95)
+            widest = max(math.log(self.p50 / self.low), math.log(self.high / self.p50)) / z
+            if widest > MAX_LOG_SD:
+                raise ValueError(f"a three-point range with log-sd {widest:.3g} overflows")
+        return self
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -93,12 +134,39 @@ class Range(Frozen):
         data: dict[str, Any] = handler(self)
         if self.dist in ("uniform", "loguniform"):
             data.pop("ci", None)
+        if self.p50 is None:
+            data.pop("p50", None)
+        else:
+            return {"p5": self.low, "p50": self.p50, "p95": self.high}
         return data
 
     def describe(self) -> str:
+        if self.p50 is not None:
+            return f"p5 {self.low:g}, p50 {self.p50:g}, p95 {self.high:g}"
         kind = "" if self.dist == "lognormal" else f" {self.dist}"
         ci = "" if self.ci == 90 else f" ({self.ci:g}% CI)"
         return f"{self.low:g} to {self.high:g}{kind}{ci}"
+
+
+class VarRef(Frozen):
+    """`{var: NAME}`: the shared quantity NAME of the scenario's `vars` (one draw, everywhere)."""
+
+    var: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+
+    @model_validator(mode="after")
+    def _declared(self, info: ValidationInfo) -> VarRef:
+        declared = (info.context or {}).get("vars")
+        if declared is not None and self.var not in declared:
+            close = difflib.get_close_matches(self.var, sorted(declared), n=1)
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else (
+                    f"; declared: {', '.join(sorted(declared))}" if declared else "; vars: is empty"
+                )
+            )
+            raise ValueError(f"unknown var {self.var!r}{hint}")
+        return self
 
 
 _NUM = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -127,6 +195,8 @@ def _parse_string(value: Any) -> Any:
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, VarRef) or (isinstance(value, dict) and "var" in value):
+        return "var"
     return "range" if isinstance(value, dict | Range) else "number"
 
 
@@ -161,18 +231,24 @@ def _range_non_negative(value: Range) -> Range:
 
 
 Quantity = Annotated[
-    Annotated[float, Tag("number")] | Annotated[Range, Tag("range")],
+    Annotated[float, Tag("number")]
+    | Annotated[Range, Tag("range")]
+    | Annotated[VarRef, Tag("var")],
     Discriminator(_kind),
     BeforeValidator(_parse_string),
 ]
-"""A number, a `{low, high, dist, ci}` range or an `"a to b"` string."""
+"""A number, a `{low, high, dist, ci}` range, an `"a to b"` string or a `{var: NAME}`."""
 
 
-def _check_positive(value: float | Range) -> float | Range:
+def _check_positive(value: float | Range | VarRef) -> float | Range | VarRef:
+    if isinstance(value, VarRef):
+        return value  # a var is checked where it is declared (vars are positive)
     return _range_positive(value) if isinstance(value, Range) else _positive(value)
 
 
-def _check_non_negative(value: float | Range) -> float | Range:
+def _check_non_negative(value: float | Range | VarRef) -> float | Range | VarRef:
+    if isinstance(value, VarRef):
+        return value
     return _range_non_negative(value) if isinstance(value, Range) else _non_negative(value)
 
 
@@ -182,10 +258,28 @@ NonNegative = Annotated[Quantity, AfterValidator(_check_non_negative)]
 """A factor or an optional cost: may be 0."""
 
 
+PositiveValue = Annotated[
+    Annotated[float, Tag("number")] | Annotated[Range, Tag("range")],
+    Discriminator(lambda v: "range" if isinstance(v, dict | Range) else "number"),
+    BeforeValidator(_parse_string),
+    AfterValidator(_check_positive),
+]
+"""A positive number or range, never a var: what a var itself is."""
+
+
+def describe(value: float | Range | VarRef) -> str:
+    """A quantity as a reader writes it: `0.303`, `1 to 100`, `var rate`."""
+    if isinstance(value, VarRef):
+        return f"var {value.var}"
+    return value.describe() if isinstance(value, Range) else f"{value:g}"
+
+
 def point(value: float | Range) -> float:
     """The median of a quantity: the number itself, or the centre of its range."""
     if not isinstance(value, Range):
         return value
+    if value.p50 is not None:
+        return value.p50
     if value.dist in ("lognormal", "loguniform"):
         return math.sqrt(value.low * value.high)
     return (value.low + value.high) / 2

@@ -7,7 +7,16 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from brainflops.model.projections import ProjectionSpec
-from brainflops.model.quantity import Frozen, NonNegative, Number, OneLine, Positive, Range
+from brainflops.model.quantity import (
+    Frozen,
+    NonNegative,
+    Number,
+    OneLine,
+    Positive,
+    PositiveValue,
+    Range,
+    VarRef,
+)
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -141,9 +150,9 @@ class Factors(Frozen):
         default={}, max_length=100
     )
 
-    def named(self) -> dict[str, float | Range | FactorSpec]:
+    def named(self) -> dict[str, float | Range | VarRef | FactorSpec]:
         """Every factor by its dotted path below `factors`."""
-        out: dict[str, float | Range | FactorSpec] = {
+        out: dict[str, float | Range | VarRef | FactorSpec] = {
             "dendritic_spikes": self.dendritic_spikes,
             "spine_dynamics": self.spine_dynamics,
             "neural_backprop": self.neural_backprop,
@@ -392,6 +401,13 @@ class Scenario(Frozen):
     source: Source | None = None
     extends: str | None = Field(default=None, description="a bundled name or a relative path")
     method: Literal["mechanistic", "functional", "limit", "stated"] = "mechanistic"
+    vars: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], PositiveValue
+    ] = Field(
+        default={},
+        max_length=100,
+        description="shared quantities: `{var: NAME}` anywhere a quantity goes draws this one",
+    )
     source_unit: SourceUnit = Field(
         default="flop", description="what the source counted: flop, instructions, operations, ..."
     )
@@ -425,6 +441,17 @@ class Scenario(Frozen):
     expect: Expect = Expect()
 
     @model_validator(mode="after")
+    def _vars_used(self) -> Scenario:
+        used = var_refs(self)
+        unknown = sorted({name for _, name in used} - set(self.vars))
+        if unknown:
+            raise ValueError(f"unknown var {unknown[0]!r} (declare it under vars:)")
+        unused = sorted(set(self.vars) - {name for _, name in used})
+        if unused:
+            raise ValueError(f"vars.{unused[0]}: declared but never used")
+        return self
+
+    @model_validator(mode="after")
     def _method_inputs(self) -> Scenario:
         blocks = {
             "functional": self.functional,
@@ -453,6 +480,22 @@ class Scenario(Frozen):
                 '{flop_per_unit: N, source: "who gives this factor"}'
             )
         return self
+
+
+def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every `{var: NAME}` below a model, as (dotted path, NAME)."""
+    if isinstance(model, VarRef):
+        return [(path, model.var)]
+    found: list[tuple[str, str]] = []
+    if isinstance(model, dict):
+        items: Any = model.items()
+    elif hasattr(model, "__pydantic_fields__"):
+        items = ((k, getattr(model, k)) for k in type(model).model_fields if k != "vars")
+    else:
+        return found
+    for key, value in items:
+        found += var_refs(value, f"{path}.{key}" if path else str(key))
+    return found
 
 
 def scenario_json_schema() -> dict[str, Any]:

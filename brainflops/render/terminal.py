@@ -19,7 +19,7 @@ from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
-from brainflops.model.quantity import Range
+from brainflops.model.quantity import Range, describe
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
 from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
@@ -74,8 +74,7 @@ def _source_figure(console: Console, s: Scenario) -> None:
     if s.published is not None:
         console.print(f"Source's figure: {escape(s.published.describe(s.source_unit))}")
     if s.conversion is not None:
-        q = s.conversion.flop_per_unit
-        factor = q.describe() if isinstance(q, Range) else f"{q:g}"
+        factor = describe(s.conversion.flop_per_unit)
         console.print(
             f"[dim]Converted to FLOP at {factor} FLOP per {UNIT_ONE[s.source_unit]}: "
             f"{escape(s.conversion.source)}[/dim]"
