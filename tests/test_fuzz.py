@@ -49,7 +49,14 @@ def quantity(low: float, high: float) -> st.SearchStrategy[Any]:
     normal = st.tuples(number(low, high), st.floats(1.01, 1.5)).map(
         lambda t: {"low": t[0], "high": t[0] * t[1], "dist": "normal"}
     )
-    return st.one_of(number(low, high), ranged, as_text, with_ci, bounded, normal)
+    three = st.tuples(number(low, high), st.floats(1.01, 30), st.floats(1.01, 30)).map(
+        lambda t: {
+            "p5": t[0],
+            "p50": float(f"{t[0] * t[1]:.4g}") * 1.0001,
+            "p95": float(f"{t[0] * t[1] * t[2]:.4g}") * 1.0002,
+        }
+    )
+    return st.one_of(number(low, high), ranged, as_text, with_ci, bounded, normal, three)
 
 
 def cost() -> st.SearchStrategy[dict[str, Any]]:
@@ -209,6 +216,44 @@ def test_valid_documents_give_finite_positive_outputs(
 
 @FUZZ
 @given(
+    rate=quantity(0.01, 100),
+    other=quantity(0.01, 100),
+    rho=st.one_of(st.none(), st.floats(-0.99, 0.99)),
+    shared=st.booleans(),
+)
+def test_shared_and_correlated_quantities_always_evaluate(
+    tmp_path_factory: Any, rate: Any, other: Any, rho: float | None, shared: bool
+) -> None:
+    doc: dict[str, Any] = {
+        "brainflops": 1,
+        "name": "fuzz",
+        "title": "fuzz",
+        "vars": {"rate": rate, "other": other},
+        "populations": {
+            name: {
+                "neurons": 1e9,
+                "synapses_per_neuron": 1e3,
+                "firing_rate_hz": {"var": "rate"},
+                "cost": {"model": "synaptic", "flops_per_event": {"var": "other"}},
+            }
+            for name in (("a", "b") if shared else ("a",))
+        },
+    }
+    if rho is not None:
+        doc["correlations"] = [["vars.rate", "vars.other", rho]]
+    path = tmp_path_factory.mktemp("fuzz") / "s.yaml"
+    path.write_text(yaml.dump(doc, Dumper=Yaml12Dumper), encoding="utf-8")
+    for command in ("estimate", "sensitivity", "compare"):
+        result = invoke(command, str(path), "--json", "--samples", "2000")
+        no_traceback(result)
+        # a correlation with a point (not uncertain) quantity is refused; else it runs
+        assert result.exit_code in (0, 2), result.stderr
+        if result.exit_code == 2:
+            assert "not an uncertain quantity" in result.stderr
+
+
+@FUZZ
+@given(
     doc=scenario,
     expect=st.dictionaries(
         st.sampled_from(["compute_flops", "memory_bytes", "events_per_s"]), expectation
@@ -242,6 +287,9 @@ TOKENS = [
     "{p5: 1, p95: 10}", "{p5: 10, p95: 1, log10_tol: 1}", "{value: 1, at_most: 2, rel_tol: 1}",
     "{at_least: 1, at_most: 2}", "{at_most: 1, log10_tol: 1}", "teps", "bit_erasures",
     "{flop_per_unit: 0, source: x}", "{low: 1}", "stated",
+    # issue 14: shared quantities, correlations, three-point ranges
+    "{var: rate}", "{var: 1}", "{p5: 1, p50: 2, p95: 3}", "{p5: 3, p50: 2, p95: 1}",
+    "[[a, b, 0.5]]", "[[vars.x, vars.x, 0.5]]", "{rate: 1}",
 ]  # fmt: skip
 """Values that break scenarios in the ways people and attackers do."""
 

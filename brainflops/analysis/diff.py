@@ -271,8 +271,10 @@ def _ratio(a: Estimate, b: Estimate, output: str) -> Stats | None:
 
 def _describe(value: Any) -> Any:
     """Ranges as the "a to b" text users write; everything else as it is."""
-    if isinstance(value, dict) and {"low", "high"} <= set(value):
+    if isinstance(value, dict) and ({"low", "high"} <= set(value) or "p50" in value):
         return Range.model_validate(value).describe()
+    if isinstance(value, dict) and set(value) == {"var"}:
+        return f"var {value['var']}"
     if isinstance(value, dict):
         return {k: _describe(v) for k, v in value.items()}
     return value
@@ -329,7 +331,11 @@ def parameters(scenario: Scenario) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = []
 
     def walk(node: Any, path: str) -> None:
-        if isinstance(node, dict) and not {"low", "high"} <= set(node):
+        if node == []:
+            return  # an empty list (no correlations) is no assumption
+        if isinstance(node, dict) and not (
+            {"low", "high"} <= set(node) or {"p5", "p50"} <= set(node) or set(node) == {"var"}
+        ):
             for key, value in node.items():
                 walk(value, f"{path}.{key}" if path else key)
         else:

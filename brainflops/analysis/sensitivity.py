@@ -43,11 +43,23 @@ class InputShare:
     """The input's 5th and 95th percentiles, for the tornado's labels."""
 
 
+Method = Literal[
+    "exact",
+    "first-order (binned)",
+    "first-order (binned; correlated inputs)",
+    "none",
+    "too few samples",
+]
+"""How shares were found. With correlated inputs the log-variance no longer splits into
+shares that add up: each input's first-order index then also carries what it shares with
+the inputs it is correlated with, so the indices can sum past 1."""
+
+
 @dataclass(frozen=True)
 class Sensitivity:
     scenario: str
     output: str
-    method: Literal["exact", "first-order (binned)", "none", "too few samples"]
+    method: Method
     samples: int
     seed: int
     inputs: tuple[InputShare, ...]
@@ -103,16 +115,18 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
     uncertain = {k: q for k, q in uncertain.items() if k in used}
     if not uncertain:
         return Sensitivity(scenario.name, output, "none", samples, seed, ())
-    exact = exact_stats(expr, model.quantities) is not None
+    correlated = any(a in uncertain and b in uncertain for a, b, _ in model.correlations)
+    exact = not correlated and exact_stats(expr, model.quantities) is not None
     if not exact and samples < MIN_BINNED_SAMPLES:
         return Sensitivity(scenario.name, output, "too few samples", samples, seed, ())
-    values = draw_inputs(model.quantities, samples, seed)
+    values = draw_inputs(model.quantities, samples, seed, correlations=model.correlations)
     shares: dict[str, float]
+    method: Method
     if exact:
-        method: Literal["exact", "first-order (binned)"] = "exact"
+        method = "exact"
         shares = log_variance_shares(expr, model.quantities)
     else:
-        method = "first-order (binned)"
+        method = "first-order (binned; correlated inputs)" if correlated else "first-order (binned)"
         y = np.asarray(est.draws[output], dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             log_y = np.log10(np.where(y > 0, y, np.nan))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -14,7 +15,7 @@ import numpy as np
 
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from brainflops.engine.expr import Expr, Model, build
-from brainflops.engine.sampling import Array, Stream, log_params
+from brainflops.engine.sampling import Array, Stream, correlation_factor, log_params
 from brainflops.errors import InputError
 from brainflops.io.yaml import Document
 from brainflops.model.quantity import Range, point
@@ -109,14 +110,22 @@ def _power(value: Array | float, exp: float) -> Array | float:
         return math.inf
 
 
-def exact_stats(expr: Expr, quantities: Mapping[str, float | Range]) -> Stats | None:
-    """Closed-form summary of a single product of lognormals and points, else None."""
+def exact_stats(
+    expr: Expr,
+    quantities: Mapping[str, float | Range],
+    correlations: Sequence[tuple[str, str, float]] = (),
+) -> Stats | None:
+    """Closed-form summary of a single product of lognormals and points, else None.
+
+    Correlated lognormals stay exact: Var(log) = wᵀΣw over the log-sds w.
+    """
     if len(expr) != 1:
         return None
     (term,) = expr
     if term.coef <= 0:
         return None
     mu, var = math.log(term.coef), 0.0
+    weights: dict[str, float] = {}
     for name, exp in term.powers:
         q = quantities[name]
         if isinstance(q, Range):
@@ -124,9 +133,13 @@ def exact_stats(expr: Expr, quantities: Mapping[str, float | Range]) -> Stats | 
                 return None
             m, s = log_params(q)
             mu, var = mu + exp * m, var + (exp * s) ** 2
+            weights[name] = exp * s
         else:
             mu += exp * math.log(q)
-    sd = math.sqrt(var)
+    for a, b, rho in correlations:
+        if a in weights and b in weights:
+            var += 2 * rho * weights[a] * weights[b]
+    sd = math.sqrt(max(var, 0.0))
     return Stats(
         p5=_exp(mu - _Z95 * sd),
         median=_exp(mu),
@@ -187,17 +200,34 @@ class Estimate:
 
 
 class _Draws:
-    """Lazily created streams, one per uncertain quantity."""
+    """Lazily created streams, one per uncertain quantity; correlated ones through a copula."""
 
     def __init__(
-        self, quantities: Mapping[str, float | Range], seed: int, where: Where = None
+        self,
+        quantities: Mapping[str, float | Range],
+        seed: int,
+        where: Where = None,
+        correlations: Sequence[tuple[str, str, float]] = (),
     ) -> None:
         self.where = where
         self.points = {k: v for k, v in quantities.items() if not isinstance(v, Range)}
-        self.streams = [Stream(k, v, seed) for k, v in quantities.items() if isinstance(v, Range)]
+        streams = [Stream(k, v, seed) for k, v in quantities.items() if isinstance(v, Range)]
+        paths = check_correlations(quantities, correlations, where)
+        self.copula = [s for s in streams if s.path in paths]
+        self.streams = [s for s in streams if s.path not in paths]
+        self.factor = np.eye(0)
+        if self.copula:
+            try:
+                self.factor = correlation_factor([s.path for s in self.copula], correlations)
+            except ValueError as exc:
+                raise located(where, "correlations", str(exc)) from None
 
     def chunk(self, size: int) -> dict[str, Array | float]:
         values: dict[str, Array | float] = dict(self.points)
+        if self.copula:
+            scores = self.factor @ np.stack([s.normals(size) for s in self.copula])
+            for stream, z in zip(self.copula, scores, strict=True):
+                values[stream.path] = stream.from_normals(z)
         drawn_all = _parallel(lambda stream: stream.next(size), self.streams)
         for stream, drawn in zip(self.streams, drawn_all, strict=True):
             if stream.dist.dist == "normal" and not (drawn > 0).all():
@@ -211,12 +241,44 @@ class _Draws:
         return values
 
 
+def check_correlations(
+    quantities: Mapping[str, float | Range],
+    correlations: Sequence[tuple[str, str, float]],
+    where: Where = None,
+) -> set[str]:
+    """The correlated quantities: each named path must be an uncertain quantity, once a pair."""
+    uncertain = sorted(k for k, v in quantities.items() if isinstance(v, Range))
+    seen: set[frozenset[str]] = set()
+    for i, (a, b, _) in enumerate(correlations):
+        at = f"correlations.{i}"
+        for path in (a, b):
+            if path not in uncertain:
+                close = difflib.get_close_matches(path, uncertain, n=1)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"uncertain: {', '.join(uncertain) or 'none'}"
+                )
+                raise located(where, at, f"{path!r} is not an uncertain quantity here; {hint}")
+        pair = frozenset((a, b))
+        if len(pair) == 1:
+            raise located(where, at, f"a quantity cannot be correlated with itself ({a!r})")
+        if pair in seen:
+            raise located(where, at, f"{a!r} and {b!r} are correlated twice")
+        seen.add(pair)
+    return {p for pair in seen for p in pair}
+
+
 def draw_inputs(
-    quantities: Mapping[str, float | Range], samples: int, seed: int, where: Where = None
+    quantities: Mapping[str, float | Range],
+    samples: int,
+    seed: int,
+    where: Where = None,
+    correlations: Sequence[tuple[str, str, float]] = (),
 ) -> dict[str, Array | float]:
     """All input draws at once (for sensitivity and diff, which need the inputs)."""
-    source = _Draws(quantities, seed, where)
-    streams = len(source.streams)
+    source = _Draws(quantities, seed, where, correlations)
+    streams = len(source.streams) + len(source.copula)
     check_memory(samples * streams, f"{streams} uncertain inputs × {samples:,} samples")
     return source.chunk(samples)
 
@@ -279,10 +341,10 @@ def estimate(
         draws = {k: float(evaluate(e, points)) for k, e in known.items()}
         part_draws = {k: float(evaluate(e, points)) for k, e in model.compute_parts.items()}
     else:
-        source = _Draws(model.quantities, seed, where)
+        source = _Draws(model.quantities, seed, where, model.correlations)
         kept = len(known) + len(model.compute_parts)
         check_memory(
-            samples * kept + min(chunk, samples) * len(source.streams),
+            samples * kept + min(chunk, samples) * (len(source.streams) + len(source.copula)),
             f"{kept} outputs and populations × {samples:,} samples",
         )
         in_parts = tuple(t for e in model.compute_parts.values() for t in e)
@@ -319,7 +381,7 @@ def estimate(
         name, drawn = item
         if isinstance(drawn, float):
             return Stats(drawn, drawn, drawn, drawn, exact=True)
-        return exact_stats(known[name], model.quantities) or mc_stats(drawn)
+        return exact_stats(known[name], model.quantities, model.correlations) or mc_stats(drawn)
 
     stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
     stats.update(zip(draws, _parallel(summarise, draws.items()), strict=True))

@@ -61,6 +61,8 @@ class Model:
     outputs: dict[str, Expr | None]
     compute_parts: dict[str, Expr]
     factor_names: tuple[str, ...]
+    correlations: tuple[tuple[str, str, float], ...] = ()
+    """(path, path, rho) between uncertain quantities (a Gaussian copula)."""
 
 
 class _Builder:
@@ -259,7 +261,8 @@ def build(s: Scenario) -> Model:
         for name, value in s.factors.named().items()
         if isinstance(value, FactorSpec | Range) or value != 1.0
     )
-    return Model(b.quantities, outputs, parts, factor_names)
+    correlations = tuple((a, b_, float(rho)) for a, b_, rho in s.correlations)
+    return Model(b.quantities, outputs, parts, factor_names, correlations)
 
 
 __all__ = ["Expr", "Model", "Term", "build"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import numpy as np
@@ -31,6 +32,41 @@ def log_params(r: Range) -> tuple[float, float]:
     return (lo + hi) / 2, (hi - lo) / (2 * z_of(r.ci))
 
 
+def _normal_params(r: Range) -> tuple[float, float]:
+    return (r.low + r.high) / 2, (r.high - r.low) / (2 * z_of(r.ci))
+
+
+def normal_cdf(z: Array) -> Array:
+    """Φ(z), to about 1e-7 (Abramowitz & Stegun 7.1.26 for erf), vectorised."""
+    x = np.abs(z) / math.sqrt(2)
+    t = 1 / (1 + 0.3275911 * x)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    erf = 1 - poly * np.exp(-x * x)
+    result: Array = 0.5 * (1 + np.sign(z) * erf)
+    return result
+
+
+def correlation_factor(
+    paths: Sequence[str], correlations: Sequence[tuple[str, str, float]]
+) -> Array:
+    """The Cholesky factor L of the correlation matrix over `paths` (ValueError if it is not
+    positive definite): z' = L z correlates independent normal scores z."""
+    index = {p: i for i, p in enumerate(paths)}
+    matrix = np.eye(len(paths))
+    for a, b, rho in correlations:
+        matrix[index[a], index[b]] = matrix[index[b], index[a]] = rho
+    try:
+        factor: Array = np.linalg.cholesky(matrix).astype(np.float64)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "the correlations are not positive definite (no joint distribution has them); "
+            "weaken some of them"
+        ) from None
+    return factor
+
+
 def _stream_key(path: str) -> int:
     return int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "little")
 
@@ -47,6 +83,33 @@ class Stream:
     def next(self, size: int) -> Array:
         with np.errstate(over="ignore"):  # thread-local; overflow is reported by the engine
             return self._draw(size)
+
+    def normals(self, size: int) -> Array:
+        """This quantity's own standard normal scores (for a copula)."""
+        return self._rng.standard_normal(size)
+
+    def from_normals(self, z: Array) -> Array:
+        """The quantity at normal scores z: its quantile function at Φ(z).
+
+        For lognormal ranges this is the same arithmetic as `next`, so a quantity in a
+        correlation of 0 draws exactly what it draws uncorrelated.
+        """
+        r = self.dist
+        with np.errstate(over="ignore"):
+            if r.dist in ("lognormal", "normal"):
+                mu, sigma = log_params(r) if r.dist == "lognormal" else _normal_params(r)
+                out = z * sigma + mu
+                return np.exp(out) if r.dist == "lognormal" else out
+            if r.dist == "split_lognormal":
+                assert r.p50 is not None
+                zz = z_of(90.0)
+                below, above = math.log(r.p50 / r.low) / zz, math.log(r.high / r.p50) / zz
+                return np.exp(math.log(r.p50) + z * np.where(z < 0, below, above))
+            u = normal_cdf(z)
+            if r.dist == "uniform":
+                return r.low + (r.high - r.low) * u
+            lo, hi = math.log(r.low), math.log(r.high)
+            return np.exp(lo + (hi - lo) * u)
 
     def _draw(self, size: int) -> Array:
         r, rng = self.dist, self._rng

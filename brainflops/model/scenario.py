@@ -408,6 +408,17 @@ class Scenario(Frozen):
         max_length=100,
         description="shared quantities: `{var: NAME}` anywhere a quantity goes draws this one",
     )
+    correlations: list[
+        tuple[
+            Annotated[str, Field(min_length=1, max_length=300)],
+            Annotated[str, Field(min_length=1, max_length=300)],
+            Annotated[Number, Field(gt=-1, lt=1)],
+        ]
+    ] = Field(
+        default=[],
+        max_length=100,
+        description="[[PATH_A, PATH_B, RHO]]: a Gaussian copula on the quantities' normal scores",
+    )
     source_unit: SourceUnit = Field(
         default="flop", description="what the source counted: flop, instructions, operations, ..."
     )

@@ -123,6 +123,11 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) ->
     label = LABELS.get(result.output, result.output)
     console.print(f"[bold]{result.scenario}[/bold]: what drives {label} ({result.method})")
     console.print("[dim]share: of the variance of log10(output)[/dim]")
+    if result.method == "first-order (binned; correlated inputs)":
+        console.print(
+            "[dim]Correlated inputs: the variance does not split into shares that add up; "
+            "each index also counts what an input shares with those it is correlated with.[/dim]"
+        )
     if result.method == "too few samples":
         console.print(
             f"Too few samples ({result.samples:,}) to estimate shares by binning; "
