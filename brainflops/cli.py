@@ -258,6 +258,71 @@ def sensitivity(
         _show(json, "sensitivity", result, overrides=set_)
 
 
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="PATH=V1,V2,... (repeatable: a grid). Values are YAML: numbers or ranges.",
+        ),
+    ],
+    output: Annotated[
+        str, typer.Option("--output", help="The output the table and figure show.")
+    ] = "compute_flops",
+    json: JsonOpt = False,
+    csv: Annotated[bool, typer.Option("--csv", help="One CSV row per point.")] = False,
+    figure: Annotated[
+        Path | None,
+        typer.Option("-o", "--figure", help="Also draw the sweep as an SVG (new, or our own)."),
+    ] = None,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = DEFAULT_SEED,
+    set_: SetOpt = None,
+) -> None:
+    """The outputs and parity years over a grid of values (common random numbers)."""
+    with _errors():
+        from brainflops.analysis.sweep import parse_vary
+        from brainflops.analysis.sweep import sweep as run
+        from brainflops.errors import InputError
+        from brainflops.model.data import bundled_machines
+        from brainflops.model.scenario import OUTPUTS
+
+        if output not in OUTPUTS:
+            raise InputError.at(
+                "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
+            )
+        if json and csv:
+            raise InputError.at("--csv", "give --json or --csv, not both")
+        loaded = _load(scenario, set_)
+        result = run(
+            loaded.document, [parse_vary(v) for v in vary], bundled_machines(), samples, seed
+        )
+        if figure is not None:
+            from brainflops.io.files import write_own_file
+            from brainflops.render import figures
+            from brainflops.render.report import sweep_data
+
+            svg = figures.sweep(sweep_data(result, output))
+            write_own_file(figure, svg, figures.intact, "figure")
+            sys.stderr.write(f"wrote {figure}\n")
+        if csv:
+            import csv as csv_module
+            import io
+
+            from brainflops.render.jsonout import sweep_rows
+
+            rows = sweep_rows(result)
+            buffer = io.StringIO()
+            writer = csv_module.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            sys.stdout.write(buffer.getvalue())
+            return
+        _show(json, "sweep", result, overrides=set_)
+
+
 MachinesOpt = Annotated[
     Path | None,
     typer.Option("--machines", help="A YAML file of extra machines (same format as the bundled)."),

@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from statistics import NormalDist
 
 import numpy as np
@@ -145,11 +146,14 @@ def number1_series(figure: Figure = hpl_rmax) -> list[tuple[Top500Number1, float
     return [(r, value) for r in rows if (value := figure(r)) is not None]
 
 
-def top500_points(figure: Figure = hpl_rmax) -> list[Point]:
-    return [Point(r.list, list_year(r.list), r.system, v) for r, v in number1_series(figure)]
+@cache
+def top500_points(figure: Figure = hpl_rmax) -> tuple[Point, ...]:
+    """The #1 of every list that has the figure (computed once per figure and process)."""
+    return tuple(Point(r.list, list_year(r.list), r.system, v) for r, v in number1_series(figure))
 
 
-def ai_points(figure: AiFigure = bf16_peak) -> list[Point]:
+@cache
+def ai_points(figure: AiFigure = bf16_peak) -> tuple[Point, ...]:
     """The AI systems in operation (Epoch AI), oldest first; planned ones never count."""
     out = [
         Point(s.first_operational[:7], s.year, s.name, value)
@@ -159,7 +163,7 @@ def ai_points(figure: AiFigure = bf16_peak) -> list[Point]:
         and s.year is not None
         and (value := figure(s)) is not None
     ]
-    return sorted(out, key=lambda p: (p.year, p.system))
+    return tuple(sorted(out, key=lambda p: (p.year, p.system)))
 
 
 def series_fit(points: Sequence[Point], from_list: str, to_list: str | None = None) -> Fit:
@@ -359,7 +363,7 @@ def parity_years(
     projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
     newest = past.newest_year
     years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
-    capped = np.where(np.isfinite(years), years, _NEVER)
+    capped = np.sort(np.where(np.isfinite(years), years, _NEVER))
     p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
     trend = projection.trend
 
@@ -375,7 +379,8 @@ def parity_years(
         year_p5=shown(p5),
         year_median=shown(p50),
         year_p95=shown(p95),
-        p_by={y: float(np.mean(years <= y)) for y in P_BY_YEARS},
+        # capped is sorted and counts "never" as _NEVER: the share at or before each year
+        p_by={y: float(np.searchsorted(capped, y, side="right") / capped.size) for y in P_BY_YEARS},
         doubling_years=trend.doubling_years if trend is not None else fixed,
         doubling_interval=trend.doubling_interval() if trend is not None else None,
         p_reached=past.p_reached,

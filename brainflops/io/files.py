@@ -8,10 +8,12 @@ endless), a symlink loop, a name too long for the file system, a NUL byte. Readi
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,4 +103,28 @@ def read_limited(
     return data
 
 
-__all__ = ["MAX_FILE_BYTES", "describe_os_error", "path_errors", "read_limited"]
+def write_own_file(path: Path, text: str, ours: Callable[[str], bool], what: str) -> None:
+    """Write `text` to `path`: a new file, or one brainflops wrote before (`ours`), never
+    anything else of the user's. Written to a temporary file, then renamed into place."""
+    shown = str(path)
+    with path_errors(shown):
+        if path.is_symlink() or path.exists():
+            old = read_limited(path, shown, follow_symlinks=False).decode("utf-8", "replace")
+            if not ours(old):
+                raise InputError.at(
+                    shown, f"exists and is not a {what} brainflops wrote; nothing was changed"
+                )
+        tmp = (path.parent or Path()) / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        # O_EXCL on a fresh name; mode 0o666 less the umask, as any file the user creates
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            tmp.replace(path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+
+
+__all__ = ["MAX_FILE_BYTES", "describe_os_error", "path_errors", "read_limited", "write_own_file"]

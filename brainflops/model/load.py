@@ -259,7 +259,14 @@ def apply_set(doc: Document, assignment: str) -> Document:
             f"{parts[0]} cannot be changed with --set (it is read before overrides apply); "
             "write a scenario file that extends the one you want",
         )
-    value = parse_value(raw, origin)
+    return set_value(doc, ".".join(parts), parse_value(raw, origin), origin)
+
+
+def set_value(doc: Document, path: str, value: Any, origin: str) -> Document:
+    """The document with the (parsed) value at a dotted path; the value is marked `origin`."""
+    parts = path.split(".")
+    if not all(parts) or len(parts) > MAX_SET_DEPTH or parts[0] in NOT_SETTABLE:
+        raise InputError.at(origin, f"{path!r} cannot be set")
     data = dict(doc.data)  # copied along the path below, so the document stays as it was
     node: Any = data
     for depth, part in enumerate(parts[:-1]):

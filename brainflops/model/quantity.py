@@ -274,6 +274,18 @@ def describe(value: float | Range | VarRef) -> str:
     return value.describe() if isinstance(value, Range) else f"{value:g}"
 
 
+def describe_written(value: Any) -> str:
+    """A quantity as the user wrote it (a parsed YAML value): `3`, `0.1 to 1`, `var rate`."""
+    if isinstance(value, dict):
+        if set(value) == {"var"}:
+            return f"var {value['var']}"
+        try:
+            return Range.model_validate(value).describe()
+        except ValueError:
+            pass
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def point(value: float | Range) -> float:
     """The median of a quantity: the number itself, or the centre of its range."""
     if not isinstance(value, Range):

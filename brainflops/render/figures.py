@@ -317,3 +317,39 @@ def resources(data: FigureData) -> str:
     )
     ax.set_title(f"Compute, memory and bandwidth against {data['machine']}")
     return _svg(fig, data)
+
+
+def sweep(data: FigureData) -> str:
+    """An output (median and 90% band) and parity years against the first varied value."""
+    fig = _pyplot_free_figure(8.0, 6.0)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    series = data["series"]
+    colours = ("#4C72B0", "#C44E52", "#55A868", "#8172B3", "#DD8452", "#937860")
+    for line, colour in zip(series, colours, strict=False):
+        x = line["x"]
+        top.fill_between(x, line["p5"], line["p95"], color=colour, alpha=0.12, lw=0)
+        top.plot(x, line["median"], color=colour, lw=1.6, label=line["label"] or None)
+        for name, style in zip(line["years"], ("-", "--", ":", "-."), strict=False):
+            years = [y if y is not None else float("nan") for y in line["years"][name]]
+            bottom.plot(
+                x,
+                years,
+                ls=style,
+                color=colour,
+                lw=1.2,
+                label=name if colour == colours[0] else None,
+            )
+    top.set_yscale("log")
+    if data["log_x"]:
+        top.set_xscale("log")
+    _si_axis(top.yaxis, data["unit"], base=10)
+    top.set_ylabel(f"{data['output']}: median, 90% band")
+    top.grid(color="#eeeeee", lw=0.5)
+    if any(line["label"] for line in series):
+        top.legend(fontsize=7, frameon=False, title=data["second"], title_fontsize=7)
+    bottom.set_ylabel("parity year (median)")
+    bottom.set_xlabel(data["path"])
+    bottom.grid(color="#eeeeee", lw=0.5)
+    bottom.legend(fontsize=7, frameon=False, ncols=2)
+    top.set_title(f"{data['scenario']}: {data['output']} against {data['path']}")
+    return _svg(fig, data)

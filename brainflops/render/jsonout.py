@@ -13,6 +13,7 @@ from brainflops.analysis.compare import Comparison, MachineComparison
 from brainflops.analysis.diff import Diff
 from brainflops.analysis.projections import ParityYears
 from brainflops.analysis.sensitivity import Sensitivity
+from brainflops.analysis.sweep import Sweep
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
@@ -231,3 +232,49 @@ def diff_document(d: Diff) -> dict[str, Any]:
         },
     )
     return doc
+
+
+def sweep_document(result: Sweep) -> dict[str, Any]:
+    """`brainflops sweep --json`."""
+    doc = header(result.scenario, result.samples, result.seed)
+    doc["paths"] = list(result.paths)
+    doc["points"] = [
+        {
+            "values": dict(point.values),
+            "outputs": {
+                name: {k: rounded(v) for k, v in stats.as_dict().items()}
+                for name, stats in point.outputs.items()
+            },
+            "projections": {
+                name: {
+                    "year_p5": _year(p.year_p5),
+                    "year_median": _year(p.year_median),
+                    "year_p95": _year(p.year_p95),
+                    "series": p.series,
+                }
+                for name, p in point.projections.items()
+            },
+        }
+        for point in result.points
+    ]
+    return doc
+
+
+def sweep_rows(result: Sweep) -> list[dict[str, Any]]:
+    """`brainflops sweep --csv`: one row per point, flat columns."""
+    rows = []
+    for point in result.points:
+        row: dict[str, Any] = {}
+        for path, value in point.values.items():
+            row[path] = (
+                value
+                if not isinstance(value, dict)
+                else " ".join(f"{k}={v}" for k, v in value.items())
+            )
+        for name, stats in point.outputs.items():
+            for key in ("p5", "median", "p95"):
+                row[f"{name}_{key}"] = rounded(getattr(stats, key))
+        for name, p in point.projections.items():
+            row[f"parity_{name}"] = _year(p.year_median)
+        rows.append(row)
+    return rows

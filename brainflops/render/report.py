@@ -28,6 +28,7 @@ from brainflops.analysis.projections import (
     resolve,
 )
 from brainflops.analysis.sensitivity import Sensitivity, explain
+from brainflops.analysis.sweep import Sweep
 from brainflops.engine.evaluate import Estimate, estimate
 from brainflops.errors import InputError
 from brainflops.io.files import path_errors
@@ -40,6 +41,7 @@ from brainflops.io.reportdir import (
 from brainflops.model.data import EPOCH_CREDIT, top500_aggregate, training_runs
 from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
+from brainflops.model.quantity import Range, describe_written, point
 from brainflops.render import figures, markdown
 from brainflops.render.jsonout import (
     check_document,
@@ -48,6 +50,7 @@ from brainflops.render.jsonout import (
     rounded,
     sensitivity_document,
 )
+from brainflops.render.units import UNITS
 
 TEPS_TO_FLOPS = 1e12 / 1.7e9
 """AI Impacts: sampled computers show ~1.7 GTEPS per TFLOP/s (brain-performance-in-flops)."""
@@ -283,6 +286,60 @@ def _resources_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -
         if any(row[k] is not None for k, _ in metrics[1:]):
             rows.append(row)
     return {"machine": top.name, "metrics": [list(m) for m in metrics], "rows": rows}
+
+
+def _number(value: Any) -> float:
+    """A varied value on the figure's x axis: a number, or a range's median."""
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dict) and set(value) != {"var"}:
+        return point(Range.model_validate(value))
+    raise InputError.at("--vary", f"{value!r} cannot be placed on an axis; vary numbers or ranges")
+
+
+def sweep_data(result: Sweep, output: str = "compute_flops") -> dict[str, Any]:
+    """The figure of a sweep: the output and parity years against the first varied path."""
+    if len(result.paths) > 2:
+        raise InputError.at("-o", "a sweep figure shows at most two varied paths")
+    first = result.paths[0]
+    second = result.paths[1] if len(result.paths) > 1 else None
+    groups: dict[str, list[Any]] = {}
+    for p in result.points:
+        label = "" if second is None else describe_written(p.values[second])
+        groups.setdefault(label, []).append(p)
+    series = []
+    for label, points in groups.items():
+        points.sort(key=lambda p: _number(p.values[first]))
+        stats = [p.outputs.get(output) for p in points]
+        if any(s is None for s in stats):
+            raise InputError.at("--output", f"the scenario gives no {output}")
+        series.append(
+            {
+                "label": label,
+                "x": [_number(p.values[first]) for p in points],
+                "p5": [_r(s.p5) for s in stats if s is not None],
+                "median": [_r(s.median) for s in stats if s is not None],
+                "p95": [_r(s.p95) for s in stats if s is not None],
+                "years": {
+                    name: [_year_or_none(p.projections[name].year_median) for p in points]
+                    for name in points[0].projections
+                },
+            }
+        )
+    xs = [x for line in series for x in line["x"]]
+    return {
+        "scenario": result.scenario,
+        "path": first,
+        "second": second or "",
+        "output": output,
+        "unit": UNITS.get(output, ""),
+        "log_x": min(xs) > 0 and max(xs) / min(xs) >= 100,
+        "series": series,
+    }
+
+
+def _year_or_none(year: float | None) -> float | None:
+    return None if year is None else round(year, 2)
 
 
 def _tornado_data(s: Sensitivity) -> dict[str, Any]:

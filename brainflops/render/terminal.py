@@ -16,10 +16,11 @@ from brainflops.analysis.compare import Comparison, MachineComparison
 from brainflops.analysis.diff import Diff
 from brainflops.analysis.projections import History, ParityYears
 from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
+from brainflops.analysis.sweep import Sweep
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
-from brainflops.model.quantity import Range, describe
+from brainflops.model.quantity import Range, describe, describe_written
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
 from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
@@ -533,3 +534,37 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
     elif chosen.point_ratio is not None:
         console.print(f"Attribution of {LABELS[output]}: {chosen.method}")
     _footer(console, d.samples, d.seed)
+
+
+SHOWN_SWEEP_YEARS = {"trend-2013": "#1", "ai-trend": "AI"}
+"""The parity years a sweep's table shows (its JSON and CSV have every default projection)."""
+
+
+def print_sweep(console: Console, result: Sweep, output: str = "compute_flops") -> None:
+    """One row per point: the varied values, the output (median and 90%), parity years."""
+    unit = UNITS.get(output, "")
+    console.print(
+        f"[bold]{escape(result.scenario)}[/bold]: {len(result.points):,} points over "
+        f"{escape(', '.join(result.paths))}; parity years of the TOP500 #1 (trend-2013) and "
+        "the AI leader (ai-trend), history first; --json has every projection"
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for path in result.paths:  # the last key names the column; the title says the whole path
+        table.add_column(escape(path.rsplit(".", 1)[-1]), justify="right", no_wrap=True)
+    table.add_column(LABELS.get(output, output), justify="right", no_wrap=True)
+    table.add_column("90% interval", justify="right", no_wrap=True)
+    names = [n for n in SHOWN_SWEEP_YEARS if result.points and n in result.points[0].projections]
+    for name in names:
+        table.add_column(SHOWN_SWEEP_YEARS[name], justify="right", no_wrap=True)
+    for point in result.points:
+        stats = point.outputs.get(output)
+        cells = [escape(describe_written(v)) for v in point.values.values()]
+        if stats is None:
+            cells += ["unknown", ""]
+        else:
+            span = "" if stats.p5 == stats.p95 else f"{si(stats.p5)} – {si(stats.p95)}"
+            cells += [si(stats.median, unit), span]
+        cells += [year_text(point.projections[n].year_median) for n in names]
+        table.add_row(*cells)
+    print_table(console, table)
+    _footer(console, result.samples, result.seed)
