@@ -148,3 +148,25 @@ def test_a_grid_too_large_is_refused_before_drawing() -> None:
         f"factors.other.x={values}",
     )
     assert_input_error(result, "a grid of 40,000 points; the limit is 10,000")
+
+
+def test_a_scenarios_sweeps_are_in_the_report() -> None:
+    from tests.conftest import ROOT
+
+    report = ROOT / "docs" / "report"
+    index = (report / "index.md").read_text(encoding="utf-8")
+    assert "**Sweep flops-per-spike**" in index
+    assert (report / "figures" / "sweep-carlsmith-2020-flops-per-spike.svg").is_file()
+    data = json.loads((report / "data.json").read_text(encoding="utf-8"))
+    points = data["scenarios"]["carlsmith-2020"]["sweeps"]["flops-per-spike"]["points"]
+    # 1e14 x 1,000 FLOP per spike = 1e17 FLOP/s at the median
+    assert points[-1]["outputs"]["compute_flops"]["median"] == pytest.approx(1e17, rel=1e-5)
+
+
+def test_sweeps_in_a_scenario_are_validated(write: Any) -> None:
+    path = write(
+        "s.yaml",
+        "brainflops: 1\nname: s\ntitle: s\nmethod: stated\nstated: {compute: 1e15}\n"
+        "sweeps:\n  Bad Name: {stated.compute: [1]}\n",
+    )
+    assert_input_error(invoke("validate", str(path)), "sweeps.Bad Name")

@@ -36,6 +36,7 @@ NOT_COMPARED = (
     "extends",
     "expect",
     "published",
+    "sweeps",
 )
 NOT_PLAYERS = ("projections",)
 """Projections differ between scenarios but do not change any output."""

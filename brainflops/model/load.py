@@ -28,7 +28,7 @@ _PROJECTION: TypeAdapter[ProjectionSpec] = TypeAdapter(ProjectionSpec)
 M = TypeVar("M", bound=BaseModel)
 
 MAX_EXTENDS_DEPTH = 10
-NOT_INHERITED = ("name", "title", "expect", "extends", "published")
+NOT_INHERITED = ("name", "title", "expect", "extends", "published", "sweeps")
 
 
 def bundled_dir() -> Path:

@@ -391,6 +391,10 @@ class Expect(Frozen):
     projections: dict[str, ExpectYear] = {}
 
 
+SweepPath = Annotated[str, Field(max_length=300)]
+SweepValues = Annotated[list[Any], Field(min_length=1, max_length=50)]
+
+
 class Scenario(Frozen):
     """A brain-compute scenario. See docs/format.md."""
 
@@ -450,6 +454,20 @@ class Scenario(Frozen):
         ProjectionSpec,
     ] = {}
     expect: Expect = Expect()
+    sweeps: dict[
+        Annotated[str, Field(pattern=SLUG, max_length=40)],
+        Annotated[
+            dict[
+                Annotated[str, Field(max_length=300)],
+                Annotated[list[Any], Field(min_length=1, max_length=50)],
+            ],
+            Field(min_length=1, max_length=2),
+        ],
+    ] = Field(
+        default={},
+        max_length=10,
+        description="named grids for the report: {NAME: {PATH: [values]}} (one or two paths)",
+    )
 
     @model_validator(mode="after")
     def _vars_used(self) -> Scenario:

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 from brainflops import __version__
 from brainflops.analysis.check import verdict
 from brainflops.analysis.diff import parameters
-from brainflops.model.quantity import describe
+from brainflops.model.quantity import describe, describe_written
 from brainflops.model.scenario import OUTPUTS, UNIT_ONE, UNIT_PER_S, Scenario
 from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
 
 if TYPE_CHECKING:
     from brainflops.analysis.check import CheckResult
+    from brainflops.analysis.sweep import Sweep
     from brainflops.render.report import ScenarioReport
 
 
@@ -203,7 +204,37 @@ def section(r: ScenarioReport, tornado: str | None) -> str:
         out += ["**Published figures**", "", table(header, rows), ""]
     if tornado:
         out += [f"![What drives {s.name}](figures/{tornado})", ""]
+    for name, grid in r.sweeps.items():
+        out += _sweep_section(s.name, name, grid)
     return "\n".join(out)
+
+
+def _sweep_section(scenario: str, name: str, grid: Sweep) -> list[str]:
+    """A scenario's named sweep: compute and parity years at each point, and its figure."""
+    header = [*(f"`{p}`" for p in grid.paths), "compute (median)", "90% interval"]
+    header += ["parity: trend-2013", "parity: ai-trend"]
+    rows = []
+    for point in grid.points:
+        c = point.outputs["compute_flops"]
+        span = "" if c.p5 == c.p95 else f"{si(c.p5, 'FLOP/s')} – {si(c.p95, 'FLOP/s')}"
+        rows.append(
+            [
+                *(inline(describe_written(v)) for v in point.values.values()),
+                si(c.median, "FLOP/s"),
+                span,
+                year_text(point.projections["trend-2013"].year_median),
+                year_text(point.projections["ai-trend"].year_median),
+            ]
+        )
+    figure = f"sweep-{scenario}-{name}.svg"
+    return [
+        f"**Sweep {inline(name)}** ({grid.samples:,} samples per point, common random numbers)",
+        "",
+        table(header, rows, right=len(grid.paths)),
+        "",
+        f"![Sweep {name} of {scenario}](figures/{figure})",
+        "",
+    ]
 
 
 def index(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from brainflops.analysis.projections import (
 )
 from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.analysis.sweep import Sweep
+from brainflops.analysis.sweep import sweep as run_sweep
 from brainflops.engine.evaluate import Estimate, estimate
 from brainflops.errors import InputError
 from brainflops.io.files import path_errors
@@ -49,6 +51,7 @@ from brainflops.render.jsonout import (
     dumps,
     rounded,
     sensitivity_document,
+    sweep_document,
 )
 from brainflops.render.units import UNITS
 
@@ -65,6 +68,11 @@ class ScenarioReport:
     comparison: Comparison
     sensitivity: Sensitivity | None
     checks: list[CheckResult]
+    sweeps: dict[str, Sweep] = field(default_factory=dict)
+
+
+SWEEP_SAMPLES = 2_000
+"""Samples per point of a scenario's `sweeps` in the report (fewer than an estimate's)."""
 
 
 def analyse(
@@ -82,6 +90,16 @@ def analyse(
         names[s.name] = loaded.document.path
         est = estimate(s, samples, seed, where=loaded.document)
         sens = explain(est) if est.uncertain else None
+        grids = {
+            name: run_sweep(
+                loaded.document,
+                [(path, [json.dumps(v) for v in values]) for path, values in grid.items()],
+                machines,
+                min(samples, SWEEP_SAMPLES),
+                seed,
+            )
+            for name, grid in s.sweeps.items()
+        }
         out.append(
             ScenarioReport(
                 portable_path(loaded.document.path),
@@ -89,6 +107,7 @@ def analyse(
                 compare(est, machines),
                 sens if sens is not None and sens.inputs else None,
                 check_estimate(est, machines),
+                grids,
             )
         )
     return out
@@ -297,6 +316,10 @@ def _number(value: Any) -> float:
     raise InputError.at("--vary", f"{value!r} cannot be placed on an axis; vary numbers or ranges")
 
 
+def sweep_file(scenario: str, name: str) -> str:
+    return f"sweep-{scenario}-{name}.svg"
+
+
 def sweep_data(result: Sweep, output: str = "compute_flops") -> dict[str, Any]:
     """The figure of a sweep: the output and parity years against the first varied path."""
     if len(result.paths) > 2:
@@ -395,6 +418,9 @@ def render(
             name = f"tornado-{r.estimate.scenario.name}.svg"
             files[f"figures/{name}"] = figures.tornado(_tornado_data(r.sensitivity))
             tornados[r.estimate.scenario.name] = name
+        for grid_name, grid in r.sweeps.items():
+            figure = sweep_file(r.estimate.scenario.name, grid_name)
+            files[f"figures/{figure}"] = figures.sweep(sweep_data(grid))
     projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
     files["index.md"] = markdown.index(
         reports, projection_names, shown, tornados, samples, seed, shown_machines
@@ -412,6 +438,10 @@ def render(
                 if r.sensitivity is None
                 else sensitivity_document(r.sensitivity),
                 "checks": check_document(r.checks, samples, seed)["checks"],
+                "sweeps": {
+                    name: {k: v for k, v in sweep_document(grid).items() if k != "version"}
+                    for name, grid in r.sweeps.items()
+                },
             }
             for r in reports
         },
