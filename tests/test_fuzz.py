@@ -440,3 +440,35 @@ def test_random_machines_files_never_crash(
             if command[0] == "compare"
             else invoke(*command, "--machines", str(path))
         )
+
+
+@FUZZ
+@given(
+    low=number(1, 1e20),
+    high=number(1, 1e20),
+    weights=st.tuples(st.floats(1e-3, 1e3), st.floats(1e-3, 1e3)),
+)
+def test_mixtures_stay_within_their_components(
+    tmp_path_factory: Any, low: float, high: float, weights: tuple[float, float]
+) -> None:
+    folder = tmp_path_factory.mktemp("mix")
+    for name, flops in (("a", low), ("b", high)):
+        (folder / f"{name}.yaml").write_text(
+            f"brainflops: 1\nname: {name}\ntitle: {name}\nmethod: stated\n"
+            f"stated: {{compute: {flops}}}\n",
+            encoding="utf-8",
+        )
+    path = folder / "mix.yaml"
+    path.write_text(
+        "brainflops: 1\nname: mix\ntitle: mix\nmethod: mixture\ncomponents:\n"
+        f"  - {{scenario: a.yaml, weight: {weights[0]}}}\n"
+        f"  - {{scenario: b.yaml, weight: {weights[1]}}}\n",
+        encoding="utf-8",
+    )
+    for command in ("estimate", "compare", "sensitivity"):
+        result = invoke(command, str(path), "--json", "--samples", "2000")
+        no_traceback(result)
+        assert result.exit_code == 0, result.stderr
+    compute = json.loads(invoke("estimate", str(path), "--json", "-n", "2000").stdout)
+    stats = compute["compute_flops"]
+    assert min(low, high) * 0.999 <= stats["p5"] <= stats["p95"] <= max(low, high) * 1.001

@@ -307,6 +307,12 @@ def diff(a: Estimate, b: Estimate) -> Diff:
         return points[coalition]
 
     result: dict[str, OutputDiff] = {}
+    if "mixture" in (a.scenario.method, b.scenario.method):
+        # a mixture has no single set of parameters to swap one at a time: ratios only
+        for output in OUTPUTS:
+            method = "none (a mixture: ratios only)"
+            result[output] = OutputDiff(output, _ratio(a, b, output), None, (), method)
+        return Diff(a.scenario.name, b.scenario.name, a.samples, a.seed, parameters, result)
     for output in OUTPUTS:
         lo, hi = outputs_of(frozenset()).get(output), outputs_of(frozenset(names)).get(output)
         point_ratio = hi / lo if lo and hi is not None and lo > 0 else None

@@ -49,6 +49,7 @@ Method = Literal[
     "first-order (binned; correlated inputs)",
     "none",
     "too few samples",
+    "mixture (law of total variance)",
 ]
 """How shares were found. With correlated inputs the log-variance no longer splits into
 shares that add up: each input's first-order index then also carries what it shares with
@@ -102,6 +103,8 @@ def sensitivity(
 def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
     """Sensitivity from an estimate (whose checks already refused inf and NaN)."""
     scenario, samples, seed = est.scenario, est.samples, est.seed
+    if est.choice is not None:
+        return _mixture_shares(est, output)
     model = est.model
     expr = model.outputs.get(output)
     if expr is None:
@@ -139,3 +142,45 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
         InputShare(name, share, *_interval(uncertain[name], values[name])) for name, share in ranked
     )
     return Sensitivity(scenario.name, output, method, samples, seed, inputs)
+
+
+def _mixture_shares(est: Estimate, output: str) -> Sensitivity:
+    """Which component drives a mixture's spread: Var(log y) = between + Σ within.
+
+    "component choice" is the spread between the components' means of log10(output); each
+    "within NAME" is that component's own spread, weighted by how often it is drawn. The
+    shares add up to 1 (the law of total variance).
+    """
+    scenario = est.scenario
+    drawn = est.draws.get(output)
+    if drawn is None or est.choice is None:
+        raise InputError.at("--output", f"scenario {scenario.name!r} gives no {output}")
+    y = np.asarray(drawn, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_y = np.log10(np.where(y > 0, y, np.nan))
+    keep = np.isfinite(log_y)
+    log_y, choice = log_y[keep], est.choice[keep]
+    total = float(log_y.var())
+    if total <= 0 or log_y.size == 0:
+        return Sensitivity(scenario.name, output, "none", est.samples, est.seed, ())
+    mean = float(log_y.mean())
+    between = 0.0
+    shares: list[InputShare] = []
+    for i, component in enumerate(scenario.components):
+        part = log_y[choice == i]
+        if part.size == 0:
+            continue
+        weight = part.size / log_y.size
+        between += weight * (float(part.mean()) - mean) ** 2
+        low, high = (float(v) for v in np.percentile(10**part, [5, 95]))
+        shares.append(
+            InputShare(
+                f"within {component.scenario}", weight * float(part.var()) / total, low, high
+            )
+        )
+    low, high = (float(v) for v in np.percentile(10**log_y, [5, 95]))
+    shares.append(InputShare("component choice", between / total, low, high))
+    ranked = tuple(sorted(shares, key=lambda s: (-s.share, s.name)))
+    return Sensitivity(
+        scenario.name, output, "mixture (law of total variance)", est.samples, est.seed, ranked
+    )

@@ -41,10 +41,9 @@ from brainflops.engine.expr import Model, build
 from brainflops.engine.sampling import Array, Stream
 from brainflops.errors import InputError
 from brainflops.io.yaml import Document, parse_value
-from brainflops.model.load import apply_set, set_value, validate
+from brainflops.model.load import apply_set, set_value, validated
 from brainflops.model.machines import MachinesFile
 from brainflops.model.quantity import Range
-from brainflops.model.scenario import Scenario
 
 MAX_POINTS = 10_000
 """A grid larger than this is refused before anything is drawn."""
@@ -112,7 +111,7 @@ def _resolve_values(doc: Document, base: Model, path: str, texts: Sequence[str])
     out: list[_Value] = []
     for text in texts:
         shown = _parsed(text, path)
-        scenario = validate(set_value(doc, path, shown, f"--vary {path}={text[:60]}"), Scenario)
+        scenario = validated(set_value(doc, path, shown, f"--vary {path}={text[:60]}"))
         model = build(scenario)
         same = set(model.quantities) == set(base.quantities) and model.outputs == base.outputs
         out.append(_Value(text, shown, model.quantities.get(path) if same else None))
@@ -148,9 +147,34 @@ def _full_point(
     point = doc
     for assignment in sets:
         point = apply_set(point, assignment)
-    est: Estimate = estimate(validate(point, Scenario), samples, seed, where=point)
+    est: Estimate = estimate(validated(point), samples, seed, where=point)
     outputs = {k: s for k, s in est.stats.items() if s is not None}
     return outputs, _projections(est.draws["compute_flops"], resolved)
+
+
+def _full_sweep(
+    doc: Document,
+    name: str,
+    varies: Sequence[tuple[str, Sequence[str]]],
+    machines: MachinesFile,
+    *,
+    samples: int,
+    seed: int,
+) -> Sweep:
+    paths = [p for p, _ in varies]
+    resolved = _resolved(machines)
+    points: list[SweepPoint] = []
+    for combo in itertools.product(*(texts for _, texts in varies)):
+        shown = {p: _parsed(t, p) for p, t in zip(paths, combo, strict=True)}
+        sets = [f"{p}={t}" for p, t in zip(paths, combo, strict=True)]
+        outputs, years = _full_point(doc, sets, samples, seed, resolved)
+        points.append(SweepPoint(shown, outputs, years))
+    return Sweep(name, tuple(paths), tuple(points), samples, seed)
+
+
+def _resolved(machines: MachinesFile) -> list[Projection]:
+    every = {**DEFAULT_PROJECTIONS, **AI_PROJECTIONS}
+    return [resolve(name, every[name], machines.green500) for name in SWEEP_PROJECTIONS]
 
 
 def sweep(
@@ -170,7 +194,9 @@ def sweep(
     size = int(np.prod([len(v) for _, v in varies]))
     if size > MAX_POINTS:
         raise InputError.at("--vary", f"a grid of {size:,} points; the limit is {MAX_POINTS:,}")
-    base = validate(doc, Scenario)
+    base = validated(doc)
+    if base.method == "mixture":  # no one model to substitute into: estimate each point
+        return _full_sweep(doc, base.name, varies, machines, samples=samples, seed=seed)
     model = build(base)
     known = {k: e for k, e in model.outputs.items() if e is not None}
     grid = [_resolve_values(doc, model, p, texts) for p, texts in varies]
@@ -186,10 +212,7 @@ def sweep(
                 drawn[path, v.text] = Stream(path, v.quantity, seed).next(samples)
             elif v.quantity is not None:
                 drawn[path, v.text] = v.quantity
-    resolved = [
-        resolve(name, {**DEFAULT_PROJECTIONS, **AI_PROJECTIONS}[name], machines.green500)
-        for name in SWEEP_PROJECTIONS
-    ]
+    resolved = _resolved(machines)
     points: list[SweepPoint] = []
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for combo in itertools.product(*grid):

@@ -18,7 +18,7 @@ from brainflops.engine.expr import Expr, Model, build
 from brainflops.engine.sampling import Array, Stream, correlation_factor, log_params
 from brainflops.errors import InputError
 from brainflops.io.yaml import Document
-from brainflops.model.quantity import Range, point
+from brainflops.model.quantity import Range, VarRef, point
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 CHUNK = 1_000_000
@@ -185,10 +185,16 @@ class Estimate:
     draws: dict[str, Array | float] = field(repr=False)
     """The samples of every known output (a float where the output has no uncertainty)."""
     compute_shares: dict[str, float] = field(default_factory=dict)
-    """Each population's median share of compute_flops."""
+    """Each population's median share of compute_flops (a mixture: each component's weight)."""
+    components: tuple[Estimate, ...] = field(default=(), repr=False)
+    """A mixture's components, each estimated on the same seed."""
+    choice: Array | None = field(default=None, repr=False)
+    """A mixture: the component each sample drew."""
 
     @property
     def uncertain(self) -> bool:
+        if self.components:
+            return len(self.components) > 1 or self.components[0].uncertain
         return any(isinstance(q, Range) for q in self.model.quantities.values())
 
     def factor_medians(self) -> dict[str, float]:
@@ -331,6 +337,8 @@ def estimate(
     `where` (the document, or a path to name) locates errors in the user's file.
     """
     check_run(samples, seed)
+    if scenario.method == "mixture":
+        return _mixture(scenario, samples, seed, where, chunk)
     model = build(scenario)
     known = {k: e for k, e in model.outputs.items() if e is not None}
     uncertain = any(isinstance(q, Range) for q in model.quantities.values())
@@ -385,22 +393,20 @@ def estimate(
 
     stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
     stats.update(zip(draws, _parallel(summarise, draws.items()), strict=True))
-    for name, summary in stats.items():
+    shares = _shares(part_draws, draws["compute_flops"])
+    return _finished(Estimate(scenario, model, samples, seed, stats, draws, shares), where)
+
+
+def _finished(est: Estimate, where: Where) -> Estimate:
+    """The estimate, once no summary overflows (a mean past float64 is an input error)."""
+    for name, summary in est.stats.items():
         if summary is not None and not all(map(math.isfinite, summary.as_dict().values())):
             raise InputError.at(
-                _shown(where, scenario),
+                _shown(where, est.scenario),
                 f"{name}: its mean or percentiles overflow float64 (a range too wide for "
                 "its magnitude?); narrow the ranges",
             )
-    return Estimate(
-        scenario=scenario,
-        model=model,
-        samples=samples,
-        seed=seed,
-        stats=stats,
-        draws=draws,
-        compute_shares=_shares(part_draws, draws["compute_flops"]),
-    )
+    return est
 
 
 def _shares(parts: Mapping[str, Array | float], total: Array | float) -> dict[str, float]:
@@ -410,3 +416,47 @@ def _shares(parts: Mapping[str, Array | float], total: Array | float) -> dict[st
             return float(np.nan_to_num(np.median(ratio, overwrite_input=True), nan=0.0))
 
     return dict(zip(parts, _parallel(share, parts.values()), strict=True))
+
+
+MIXTURE_STREAM = "mixture.component"
+"""The path whose seeded stream picks each sample's component."""
+
+
+def _mixture(scenario: Scenario, samples: int, seed: int, where: Where, chunk: int) -> Estimate:
+    """Each sample takes the outputs of one component, drawn by weight from its own stream."""
+    parts = tuple(
+        estimate(c, samples, seed, where=c.name, chunk=chunk) for c in scenario.loaded_components
+    )
+    weights = np.array([c.weight for c in scenario.components], dtype=np.float64)
+    weights /= weights.sum()
+    uniform = Stream(MIXTURE_STREAM, Range(low=0, high=1, dist="uniform"), seed).next(samples)
+    choice = np.minimum(np.searchsorted(np.cumsum(weights), uniform, side="right"), len(parts) - 1)
+    draws: dict[str, Array | float] = {}
+    stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
+    for name in OUTPUTS:
+        each = [p.draws.get(name) for p in parts]
+        if any(d is None for d in each):
+            continue  # an output is known for a mixture only where every component knows it
+        arrays = [np.broadcast_to(np.asarray(d, dtype=np.float64), (samples,)) for d in each]
+        mixed = (
+            np.choose(choice, arrays)
+            if len(arrays) <= 32
+            else np.stack(arrays)[choice, np.arange(samples)]
+        )
+        draws[name] = mixed
+        stats[name] = mc_stats(mixed)
+    # one lifetime is the mixture's own: its compute × its training.seconds
+    given = scenario.training.seconds
+    seconds: Array | float | None = None
+    if isinstance(given, Range):
+        seconds = Stream("training.seconds", given, seed).next(samples)
+    elif not isinstance(given, VarRef):
+        seconds = given
+    if seconds is not None and "compute_flops" in draws:
+        draws["lifetime_flop"] = np.asarray(draws["compute_flops"]) * seconds
+        stats["lifetime_flop"] = mc_stats(np.asarray(draws["lifetime_flop"]))
+    names = [f"{c.scenario}" for c in scenario.components]
+    shares = {n: float(np.mean(choice == i)) for i, n in enumerate(names)}
+    model = Model({}, dict.fromkeys(OUTPUTS), {}, ())
+    result = Estimate(scenario, model, samples, seed, stats, draws, shares, parts, choice)
+    return _finished(result, where)

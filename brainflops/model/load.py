@@ -332,7 +332,38 @@ def load_document(ref: str, overrides: Sequence[str] = ()) -> tuple[Document, Pa
 def load_scenario(ref: str, overrides: Sequence[str] = ()) -> LoadedScenario:
     """Load, resolve `extends`, apply `--set` and validate a scenario."""
     doc, path = load_document(ref, overrides)
-    return LoadedScenario(validate(doc, Scenario), doc, path)
+    return LoadedScenario(validated(doc), doc, path)
+
+
+MAX_MIXTURE_DEPTH = 5
+
+
+def validated(doc: Document, chain: tuple[Path, ...] = ()) -> Scenario:
+    """A validated scenario; a mixture's components are read too (relative to its file)."""
+    scenario = validate(doc, Scenario)
+    if scenario.method != "mixture":
+        return scenario
+    here = Path(doc.path)
+    if len(chain) >= MAX_MIXTURE_DEPTH:
+        raise InputError.at(doc.path, f"mixtures nest more than {MAX_MIXTURE_DEPTH} deep")
+    loaded: list[Scenario] = []
+    for i, component in enumerate(scenario.components):
+        _, pos = doc.locate(("components", i, "scenario"))
+        at = pos or Position(doc.path, 1, 1)
+        path = resolve_ref(component.scenario, here.parent)
+        with path_errors(component.scenario):
+            seen = {p.resolve() for p in (*chain, here)}
+            cycle = path.resolve() in seen
+            found = path.is_file()
+        if not found:
+            message = f"components.{i}: {component.scenario!r} not found ({path})"
+            raise InputError.at(at.file, message, at.line, at.col)
+        if cycle:
+            message = f"components.{i}: a mixture cycle through {component.scenario!r}"
+            raise InputError.at(at.file, message, at.line, at.col)
+        loaded.append(validated(resolve_extends(path), (*chain, here)))
+    scenario._loaded = tuple(loaded)
+    return scenario
 
 
 def parse_projection_option(text: str) -> tuple[str, ProjectionSpec | None]:

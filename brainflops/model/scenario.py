@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from brainflops.model.projections import ProjectionSpec
 from brainflops.model.quantity import (
@@ -391,6 +391,13 @@ class Expect(Frozen):
     projections: dict[str, ExpectYear] = {}
 
 
+class Component(Frozen):
+    """One scenario of a mixture, with its weight (weights are normalised)."""
+
+    scenario: str = Field(min_length=1, max_length=300, description="a bundled name or a path")
+    weight: Number = Field(gt=0, le=1e6)
+
+
 SweepPath = Annotated[str, Field(max_length=300)]
 SweepValues = Annotated[list[Any], Field(min_length=1, max_length=50)]
 
@@ -398,13 +405,27 @@ SweepValues = Annotated[list[Any], Field(min_length=1, max_length=50)]
 class Scenario(Frozen):
     """A brain-compute scenario. See docs/format.md."""
 
+    _loaded: tuple[Scenario, ...] = PrivateAttr(default=())
+    """A mixture's component scenarios, once the loader has read them."""
+
+    @property
+    def loaded_components(self) -> tuple[Scenario, ...]:
+        if self.method == "mixture" and len(self._loaded) != len(self.components):
+            raise ValueError("a mixture's components are read by the loader (brainflops.load)")
+        return self._loaded
+
     brainflops: Literal[1] = Field(description="format version")
     name: str = Field(pattern=SLUG, max_length=80)
     title: OneLine = Field(max_length=200)
     description: str = ""
     source: Source | None = None
     extends: str | None = Field(default=None, description="a bundled name or a relative path")
-    method: Literal["mechanistic", "functional", "limit", "stated"] = "mechanistic"
+    method: Literal["mechanistic", "functional", "limit", "stated", "mixture"] = "mechanistic"
+    components: list[Component] = Field(
+        default=[],
+        max_length=50,
+        description="method mixture: [{scenario: REF, weight: W}]; each sample draws one",
+    )
     vars: dict[
         Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], PositiveValue
     ] = Field(
@@ -486,6 +507,7 @@ class Scenario(Frozen):
             "functional": self.functional,
             "limit": self.limit,
             "stated": self.stated,
+            "mixture": self.components or None,
         }
         others = [
             name for name, block in blocks.items() if block is not None and name != self.method
@@ -495,10 +517,14 @@ class Scenario(Frozen):
                 raise ValueError("method 'mechanistic' needs at least one entry in populations")
         elif self.populations:
             raise ValueError(f"method {self.method!r} takes no populations")
+        elif self.method == "mixture" and not self.components:
+            raise ValueError("method 'mixture' needs components: [{scenario: REF, weight: W}]")
         elif blocks[self.method] is None:
             raise ValueError(f"method {self.method!r} needs a {self.method} block")
         if others:
             raise ValueError(f"the {' and '.join(others)} block belongs to its own method")
+        if self.method == "mixture" and (self.source_unit != "flop" or self.conversion):
+            raise ValueError("a mixture counts what its components count: no source_unit")
         if self.method == "limit" and self.energy is None:
             raise ValueError("method 'limit' needs energy.brain_power_w")
         if self.source_unit == "flop" and self.conversion is not None:
