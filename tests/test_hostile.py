@@ -460,6 +460,53 @@ CASES: list[Case] = [
         lambda t: ["compare", "wbe-2008-level10", "--set", "training.seconds=1e300"],
         "lifetime_flop is not a finite number",
     ),
+    # round 2 (issue 14): shared quantities, correlations, mixtures, sweeps
+    (
+        "var-cycle",
+        lambda t: ["estimate", _file(t, SCENARIO + "vars:\n  x: {var: x}\n")],
+        "vars.x",
+    ),
+    (
+        "mixture-of-itself",
+        lambda t: [
+            "estimate",
+            _file(
+                t,
+                "brainflops: 1\nname: x\ntitle: x\nmethod: mixture\n"
+                "components: [{scenario: s.yaml, weight: 1}]\n",
+            ),
+        ],
+        "a mixture cycle",
+    ),
+    (
+        "mixture-of-a-fifo",
+        lambda t: [
+            "estimate",
+            _file(
+                t,
+                "brainflops: 1\nname: x\ntitle: x\nmethod: mixture\n"
+                f"components: [{{scenario: {_fifo(t)}, weight: 1}}]\n",
+            ),
+        ],
+        "is not a regular file",
+    ),
+    (
+        "sweep-huge-grid",
+        lambda t: [
+            "sweep",
+            "carlsmith-2020",
+            "--vary",
+            "factors.other.a=" + ",".join(["1"] * 1000),
+            "--vary",
+            "factors.other.b=" + ",".join(["1"] * 1000),
+        ],
+        "a grid of 1,000,000 points",
+    ),
+    (
+        "sweep-overflow",
+        lambda t: ["sweep", "carlsmith-2020", "--vary", "factors.other.a=1e300"],
+        "not a finite number",
+    ),
 ]
 
 

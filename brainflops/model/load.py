@@ -355,8 +355,10 @@ def validated(doc: Document, chain: tuple[Path, ...] = ()) -> Scenario:
             seen = {p.resolve() for p in (*chain, here)}
             cycle = path.resolve() in seen
             found = path.is_file()
+            exists = path.exists()
         if not found:
-            message = f"components.{i}: {component.scenario!r} not found ({path})"
+            what = "is not a regular file" if exists else "not found"
+            message = f"components.{i}: {component.scenario!r} {what} ({path})"
             raise InputError.at(at.file, message, at.line, at.col)
         if cycle:
             message = f"components.{i}: a mixture cycle through {component.scenario!r}"
