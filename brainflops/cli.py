@@ -151,10 +151,9 @@ def _load(ref: str, overrides: list[str] | None) -> LoadedScenario:
 
 
 def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) -> Estimate:
-    from brainflops.engine import estimate
+    from brainflops.api import estimate
 
-    loaded = _load(ref, overrides)
-    return estimate(loaded.scenario, samples, seed, where=loaded.document)
+    return estimate(ref, samples, seed, set=overrides or ())
 
 
 def _refs(scenarios: list[str] | None) -> list[str]:

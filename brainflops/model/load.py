@@ -147,7 +147,7 @@ def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) 
                 loc = tuple(int(p) if p.isdigit() else p for p in named[1].split("."))
                 err = {**err, "msg": str(err["msg"]).replace(f"{named[1]}: ", "", 1)}
             where, pos = doc.locate(loc, key=err["type"] == "extra_forbidden")
-            pos = pos or Position(doc.path, 1, 1)
+            pos = pos or (Position(doc.path, 1, 1) if doc.values else Position(doc.path))
             from_set = (pos.file or "").startswith("--set")
             message = _message(err, where, model, count < MAX_SUGGESTIONS, full=from_set)
             problems[Problem(pos.file, message, pos.line, pos.col)] = None

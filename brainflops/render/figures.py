@@ -12,6 +12,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from brainflops.errors import BrainflopsError
@@ -353,3 +354,27 @@ def sweep(data: FigureData) -> str:
     bottom.legend(fontsize=7, frameon=False, ncols=2)
     top.set_title(f"{data['scenario']}: {data['output']} against {data['path']}")
     return _svg(fig, data)
+
+
+def distribution(draws: Mapping[str, Any], output: str = "compute_flops") -> Any:
+    """The CDF of one output for each named set of draws, on a log axis (a matplotlib Figure)."""
+    import numpy as np
+
+    fig = _pyplot_free_figure(7.0, 4.0)
+    ax = fig.add_subplot()
+    for name, drawn in draws.items():
+        if drawn is None:
+            continue
+        values = np.sort(np.atleast_1d(np.asarray(drawn, dtype=np.float64)))
+        if values[0] == values[-1]:  # a point: a step at its value
+            ax.axvline(values[0], lw=1.5, label=f"{name} (a point)")
+            continue
+        ax.plot(values, np.linspace(0, 1, values.size), lw=1.5, label=name)
+    ax.set_xscale("log")
+    _si_axis(ax.xaxis, "FLOP/s" if output == "compute_flops" else "", base=10)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(output)
+    ax.set_ylabel("P(output ≤ x)")
+    ax.grid(color="#eeeeee", lw=0.5)
+    ax.legend(fontsize=8, frameon=False)
+    return fig

@@ -1,0 +1,211 @@
+"""The Python API: what the CLI does, from a notebook (docs/api.md).
+
+Every function takes a scenario as a bundled name, a path, a YAML string or a dict (or an
+already loaded Scenario), with the same located errors as the CLI (`InputError`, whose
+`str()` is `path:line:col: message`). Results are the library's own objects; nothing here
+prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from brainflops.analysis.compare import Comparison
+from brainflops.analysis.compare import compare as _compare
+from brainflops.analysis.diff import Diff
+from brainflops.analysis.diff import diff as _diff
+from brainflops.analysis.sensitivity import Sensitivity, explain
+from brainflops.analysis.sweep import Sweep
+from brainflops.analysis.sweep import sweep as _sweep
+from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from brainflops.engine.evaluate import Estimate as _Estimate
+from brainflops.engine.evaluate import estimate as _estimate
+from brainflops.errors import BrainflopsError, InputError
+from brainflops.io.yaml import Document, parse_yaml
+from brainflops.model.data import load_machines
+from brainflops.model.load import (
+    apply_set,
+    load_document,
+    merged_document,
+    resolve_extends,
+    resolve_ref,
+    validated,
+)
+from brainflops.model.scenario import OUTPUTS, Scenario
+from brainflops.render.units import LABELS, UNITS, si
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+Source = str | Path | Mapping[str, Any] | Scenario
+"""A bundled name, a path, a YAML string, a dict, or a loaded Scenario."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Estimate(_Estimate):
+    """An estimate, with what a notebook wants of it: a summary, a DataFrame, a picture."""
+
+    def summary(self) -> dict[str, Any]:
+        """The same plain dict as `brainflops estimate --json`."""
+        from brainflops.render.jsonout import estimate_document
+
+        return estimate_document(self)
+
+    def to_pandas(self) -> Any:
+        """One row per known output: p5, median, p95, mean (needs pandas)."""
+        try:
+            import pandas as pd  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        except ImportError:
+            raise BrainflopsError(
+                "to_pandas needs pandas: pip install 'brainflops[pandas]'"
+            ) from None
+        rows = {k: s.as_dict() for k, s in self.stats.items() if s is not None}
+        return pd.DataFrame.from_dict(rows, orient="index")[["p5", "median", "p95", "mean"]]
+
+    def plot(self, output: str = "compute_flops") -> Figure:
+        """The distribution of one output on a log axis (a CDF), as a matplotlib Figure."""
+        from brainflops.render.figures import distribution
+
+        figure: Figure = distribution({self.scenario.name: self.draws.get(output)}, output)
+        return figure
+
+    def _lines(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for name in OUTPUTS:
+            s = self.stats[name]
+            if s is None:
+                continue
+            unit = UNITS[name]
+            span = "" if s.p5 == s.p95 else f"{si(s.p5, unit)} – {si(s.p95, unit)}"
+            rows.append((LABELS[name], si(s.median, unit), span))
+        return rows
+
+    def __repr__(self) -> str:
+        compute = self.stats["compute_flops"]
+        shown = "" if compute is None else f": compute {si(compute.median, 'FLOP/s')}"
+        return f"<Estimate {self.scenario.name}{shown}, {self.samples:,} samples>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        body = "".join(
+            f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>"
+            for a, b, c in self._lines()
+        )
+        return (
+            f"<p><b>{escape(self.scenario.name)}</b>: {escape(self.scenario.title)} "
+            f"({self.samples:,} samples, seed {self.seed})</p><table>"
+            "<tr><th>output</th><th>median</th><th>90% interval</th></tr>"
+            f"{body}</table>"
+        )
+
+
+def _document(source: Source, overrides: Sequence[str]) -> Document:
+    if isinstance(source, Scenario):
+        data = source.model_dump(mode="json", exclude_none=True)
+        doc = Document(path=f"<{source.name}>", data=data, values={}, keys={})
+    elif isinstance(source, Mapping):
+        doc = Document(path="<dict>", data=dict(source), values={}, keys={})
+    elif isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
+        doc = parse_yaml(source, "<string>")
+    else:
+        return load_document(str(source), overrides)[0]
+    parent = doc.data.get("extends")
+    if isinstance(parent, str):  # relative to the working folder, as on the command line
+        doc = merged_document(doc, resolve_extends(resolve_ref(parent, Path.cwd())))
+    for assignment in overrides:
+        doc = apply_set(doc, assignment)
+    return doc
+
+
+def _sets(set: Mapping[str, Any] | Sequence[str] | None) -> list[str]:
+    """`set={"factors.neural_backprop": 2}` or `set=["factors.neural_backprop=2"]`."""
+    if set is None:
+        return []
+    if isinstance(set, Mapping):
+        import json
+
+        return [f"{k}={json.dumps(v)}" for k, v in set.items()]
+    return list(set)
+
+
+def load(source: Source, set: Mapping[str, Any] | Sequence[str] | None = None) -> Scenario:
+    """A validated scenario from a name, a path, a YAML string or a dict (`set`: overrides)."""
+    if isinstance(source, Scenario) and not set:
+        return source
+    return validated(_document(source, _sets(set)))
+
+
+def estimate(
+    source: Source,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    set: Mapping[str, Any] | Sequence[str] | None = None,
+) -> Estimate:
+    """Every output of a scenario, as draws (`.draws`) and summaries (`.stats`)."""
+    doc = None if isinstance(source, Scenario) and not set else _document(source, _sets(set))
+    scenario = source if doc is None else validated(doc)
+    assert isinstance(scenario, Scenario)
+    result = _estimate(scenario, samples, seed, where=doc)
+    return Estimate(**{f.name: getattr(result, f.name) for f in dataclasses.fields(result)})
+
+
+def compare(
+    source: Source,
+    *,
+    machines: str | Path | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    set: Mapping[str, Any] | Sequence[str] | None = None,
+    machine: Sequence[str] = (),
+) -> Comparison:
+    """Against the newest TOP500 #1, the leading AI system and Fugaku (or `machine` names),
+    with parity years; `machines` adds a YAML file of your own."""
+    est = estimate(source, samples, seed, set)
+    return _compare(est, load_machines(None if machines is None else Path(machines)), machine)
+
+
+def sensitivity(
+    source: Source,
+    output: str = "compute_flops",
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    set: Mapping[str, Any] | Sequence[str] | None = None,
+) -> Sensitivity:
+    """Which uncertain input drives an output's spread."""
+    if output not in OUTPUTS:
+        raise InputError.at("output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}")
+    return explain(estimate(source, samples, seed, set), output)
+
+
+def diff(
+    a: Source,
+    b: Source,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    set: Mapping[str, Any] | Sequence[str] | None = None,
+) -> Diff:
+    """What differs between two scenarios and how much each difference moves each output."""
+    return _diff(estimate(a, samples, seed, set), estimate(b, samples, seed, set))
+
+
+def sweep(
+    source: Source,
+    vary: Mapping[str, Sequence[Any]],
+    *,
+    samples: int = 10_000,
+    seed: int = DEFAULT_SEED,
+    set: Mapping[str, Any] | Sequence[str] | None = None,
+    machines: str | Path | None = None,
+) -> Sweep:
+    """Outputs and parity years over a grid: `vary={"factors.neural_backprop": [1, 2, 4]}`."""
+    import json
+
+    grid = [(path, [json.dumps(v) for v in values]) for path, values in vary.items()]
+    doc = _document(source, _sets(set))
+    return _sweep(
+        doc, grid, load_machines(None if machines is None else Path(machines)), samples, seed
+    )

@@ -1,0 +1,61 @@
+"""The Python API: docs/api.md's examples run, and `import brainflops` stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_import_brainflops_loads_neither_numpy_nor_pydantic() -> None:
+    code = (
+        "import sys, brainflops as bf; heavy = {'numpy', 'pydantic', 'pandas', 'matplotlib'}; "
+        "print(sorted(heavy & set(sys.modules))); print(bf.__version__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[0] == "[]"
+
+
+def test_the_one_liner_of_the_issue() -> None:
+    code = (
+        "import brainflops as bf; print(bf.estimate('dettmers-2015').stats['compute_flops'].median)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1.075e+21"
+
+
+def test_the_api_docs_examples_run() -> None:
+    pytest.importorskip("pandas")
+    pytest.importorskip("matplotlib")
+    docs = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in docs.split("```python\n")[1:]]
+    assert len(blocks) >= 4
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "docs/api.md", "exec"), namespace)  # noqa: S102 (the docs' own code)
+
+
+def test_errors_from_a_dict_name_the_field() -> None:
+    import brainflops as bf
+    from brainflops.errors import InputError
+
+    data = {"brainflops": 1, "name": "x", "title": "x", "method": "stated"}
+    with pytest.raises(InputError, match=r"<dict>: stated\.compute: must be > 0"):
+        bf.load({**data, "stated": {"compute": -1}})
+
+
+def test_notebook_reprs_are_short() -> None:
+    import brainflops as bf
+
+    est = bf.estimate("moravec-1998")
+    assert repr(est) == "<Estimate moravec-1998: compute 30.3 TFLOP/s, 100,000 samples>"
+    html = est._repr_html_()
+    assert html.count("<tr>") == 4  # header, compute, memory, one lifetime
+    assert "30.3 TFLOP/s" in html
+
+
+def test_the_package_is_typed() -> None:
+    assert (ROOT / "brainflops" / "py.typed").is_file()
