@@ -26,8 +26,12 @@ def test_wheel_contains_scenarios_and_data(tmp_path: Path) -> None:
         "top500_number1.csv",
         "top500_aggregate.csv",
         "scenario.schema.json",
+        "ai_supercomputers.csv",
+        "training_runs.csv",
+        "accelerators.yaml",
     ):
         assert f"brainflops/data/{data}" in names
+    assert "brainflops/py.typed" in names
     assert not any(n.startswith(("tests/", "docs/")) for n in names)
     # the MIT license that pyproject.toml declares travels with the wheel
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
