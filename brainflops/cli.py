@@ -472,6 +472,12 @@ def validate(
     scenarios: Annotated[
         list[str], typer.Argument(help="Scenario files, bundled names or directories.")
     ],
+    json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print [{path, line, col, message}] (for editors and CI annotations)."
+        ),
+    ] = False,
 ) -> None:
     """Check scenario files; print every error as path:line:col: message."""
     with _errors():
@@ -484,6 +490,17 @@ def validate(
                 _load(ref, None)
             except InputError as exc:
                 problems.extend(exc.problems)
+        if json:
+            found = [
+                {"path": p.path, "line": p.line, "col": p.col, "message": p.message}
+                for p in problems
+            ]
+            import json as json_module
+
+            sys.stdout.write(json_module.dumps(found, indent=2) + "\n")
+            if problems:
+                raise typer.Exit(2)
+            return
         if problems:
             raise InputError(problems)
         _stderr(f"{len(refs)} scenario(s) valid")

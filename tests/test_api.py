@@ -59,3 +59,21 @@ def test_notebook_reprs_are_short() -> None:
 
 def test_the_package_is_typed() -> None:
     assert (ROOT / "brainflops" / "py.typed").is_file()
+
+
+def test_validate_json_gives_editors_every_problem(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from tests.conftest import invoke
+
+    assert isinstance(tmp_path, Path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("brainflops: 1\nname: bad\ntitle: bad\nmethod: stated\nstated: {compute: -1}\n")
+    result = invoke("validate", str(bad), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == [
+        {"path": str(bad), "line": 5, "col": 19, "message": "stated.compute: must be > 0 (got -1)"}
+    ]
+    good = invoke("validate", "dettmers-2015", "--json")
+    assert good.exit_code == 0 and json.loads(good.stdout) == []
