@@ -240,9 +240,10 @@ def estimate(
 @app.command()
 def sensitivity(
     scenario: ScenarioArg,
-    output: Annotated[
-        str, typer.Option("--output", help="The output to explain.")
-    ] = "compute_flops",
+    metric: Annotated[str, typer.Option("--metric", help="The output to explain.")] = (
+        "compute_flops"
+    ),
+    output: OldOutputOpt = None,
     json: JsonOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
@@ -252,8 +253,9 @@ def sensitivity(
     with _errors():
         from brainflops.analysis.sensitivity import sensitivity as run
 
+        chosen = _metric(metric, output)
         loaded = _load(scenario, set_)
-        result = run(loaded.scenario, output, samples, seed, where=loaded.document)
+        result = run(loaded.scenario, chosen, samples, seed, where=loaded.document)
         _show(json, "sensitivity", result, overrides=set_)
 
 
@@ -267,9 +269,10 @@ def sweep(
             help="PATH=V1,V2,... (repeatable: a grid). Values are YAML: numbers or ranges.",
         ),
     ],
-    output: Annotated[
-        str, typer.Option("--output", help="The output the table and figure show.")
+    metric: Annotated[
+        str, typer.Option("--metric", help="The output the table and figure show.")
     ] = "compute_flops",
+    output: OldOutputOpt = None,
     json: JsonOpt = False,
     csv: Annotated[bool, typer.Option("--csv", help="One CSV row per point.")] = False,
     figure: Annotated[
@@ -286,12 +289,8 @@ def sweep(
         from brainflops.analysis.sweep import sweep as run
         from brainflops.errors import InputError
         from brainflops.model.data import bundled_machines
-        from brainflops.model.scenario import OUTPUTS
 
-        if output not in OUTPUTS:
-            raise InputError.at(
-                "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
-            )
+        output = _metric(metric, output)
         if json and csv:
             raise InputError.at("--csv", "give --json or --csv, not both")
         loaded = _load(scenario, set_)
@@ -320,6 +319,22 @@ def sweep(
             sys.stdout.write(buffer.getvalue())
             return
         _show(json, "sweep", result, overrides=set_)
+
+
+OldOutputOpt = Annotated[
+    str | None, typer.Option("--output", hidden=True, help="The old name of --metric.")
+]
+
+
+def _metric(metric: str, output: str | None) -> str:
+    """--metric (or its old name, --output): one of the outputs."""
+    from brainflops.errors import InputError
+    from brainflops.model.scenario import OUTPUTS
+
+    chosen = output if output is not None else metric
+    if chosen not in OUTPUTS:
+        raise InputError.at("--metric", f"unknown output {chosen!r}; one of {', '.join(OUTPUTS)}")
+    return chosen
 
 
 MachinesOpt = Annotated[
@@ -380,9 +395,10 @@ def machines(machines: MachinesOpt = None, json: JsonOpt = False) -> None:
 def diff(
     a: Annotated[str, typer.Argument(help="The first scenario (file or bundled name).")],
     b: Annotated[str, typer.Argument(help="The second scenario.")],
-    output: Annotated[
-        str, typer.Option("--output", help="The output whose attribution to show.")
+    metric: Annotated[
+        str, typer.Option("--metric", help="The output whose attribution to show.")
     ] = "compute_flops",
+    output: OldOutputOpt = None,
     json: JsonOpt = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
@@ -394,13 +410,8 @@ def diff(
     """
     with _errors():
         from brainflops.analysis.diff import diff as run
-        from brainflops.errors import InputError
-        from brainflops.model.scenario import OUTPUTS
 
-        if output not in OUTPUTS:
-            raise InputError.at(
-                "--output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}"
-            )
+        output = _metric(metric, output)
         result = run(_estimate(a, set_, samples, seed), _estimate(b, set_, samples, seed))
         shown = () if json else (output,)  # JSON has every output
         _show(json, "diff", result, *shown, overrides=set_)

@@ -77,3 +77,13 @@ def test_validate_json_gives_editors_every_problem(tmp_path: object) -> None:
     ]
     good = invoke("validate", "dettmers-2015", "--json")
     assert good.exit_code == 0 and json.loads(good.stdout) == []
+
+
+def test_metric_is_the_option_and_output_its_hidden_old_name() -> None:
+    from tests.conftest import invoke
+
+    new = invoke("sensitivity", "carlsmith-2020", "--metric", "events_per_s", "--json")
+    old = invoke("sensitivity", "carlsmith-2020", "--output", "events_per_s", "--json")
+    assert new.exit_code == 0 and new.stdout == old.stdout
+    assert "--output" not in invoke("sensitivity", "--help").stdout
+    assert "--metric" in invoke("diff", "--help").stdout
