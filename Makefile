@@ -15,7 +15,7 @@ $(DEMO_STAMP): pyproject.toml
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,plot,pandas]'
+	$(BIN)/python -m pip install --quiet -e '.[plot,pandas]' --group test
 	touch $(STAMP)
 
 demo: $(DEMO_STAMP)

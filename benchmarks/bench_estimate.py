@@ -5,7 +5,7 @@ run in turns, so that machine noise hits all of them alike. Prints a Markdown ta
 
     python benchmarks/bench_estimate.py [--samples 2000000] [--repeats 5]
 
-squigglepy is only needed here: `pip install squigglepy` (the `bench` extra).
+squigglepy is only needed here: `pip install squigglepy` (the `bench` dependency group).
 """
 
 from __future__ import annotations

@@ -518,6 +518,24 @@ def validate(
 
 
 @app.command()
+def completion(
+    shell: Annotated[str, typer.Argument(help="bash, zsh or fish.")],
+) -> None:
+    """Print a shell completion script: eval "$(brainflops completion bash)"."""
+    with _errors():
+        from typer._completion_shared import get_completion_script
+
+        from brainflops.errors import InputError
+
+        if shell not in ("bash", "zsh", "fish"):
+            raise InputError.at(shell, "unknown shell; one of bash, zsh, fish")
+        script = get_completion_script(
+            prog_name="brainflops", complete_var=COMPLETE_VAR, shell=shell
+        )
+        sys.stdout.write(script.rstrip("\n") + "\n")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
     with _errors():
@@ -628,7 +646,15 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+COMPLETE_VAR = "_BRAINFLOPS_COMPLETE"
+"""Set by the scripts of `brainflops completion` when the shell asks for completions."""
+
+
 def main() -> None:
+    if COMPLETE_VAR in os.environ:  # the shell asks for completions: teach click the shells
+        from typer._completion_classes import completion_init
+
+        completion_init()
     _prepare_streams()
     signal.signal(signal.SIGTERM, _terminate)
     code: int | str | None = 0

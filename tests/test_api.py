@@ -87,3 +87,32 @@ def test_metric_is_the_option_and_output_its_hidden_old_name() -> None:
     assert new.exit_code == 0 and new.stdout == old.stdout
     assert "--output" not in invoke("sensitivity", "--help").stdout
     assert "--metric" in invoke("diff", "--help").stdout
+
+
+def test_completion_scripts_and_the_completions_they_ask_for() -> None:
+    import os
+
+    from tests.conftest import invoke
+
+    script = invoke("completion", "bash")
+    assert script.exit_code == 0 and "_BRAINFLOPS_COMPLETE=complete_bash" in script.stdout
+    assert invoke("completion", "tcsh").exit_code == 2
+    env = {**os.environ, "_BRAINFLOPS_COMPLETE": "complete_bash"}
+    env.update(COMP_WORDS="brainflops est", COMP_CWORD="1")
+    out = subprocess.run(
+        [sys.executable, "-c", "from brainflops.cli import main; main()"],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.split() == ["estimate"]
+
+
+def test_test_tools_are_a_dependency_group_not_a_published_extra() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "test" not in project["project"]["optional-dependencies"]
+    assert any(d.startswith("pytest") for d in project["dependency-groups"]["test"])
+    assert "Typing :: Typed" in project["project"]["classifiers"]
