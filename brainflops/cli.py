@@ -275,10 +275,7 @@ def sweep(
     output: OldOutputOpt = None,
     json: JsonOpt = False,
     csv: Annotated[bool, typer.Option("--csv", help="One CSV row per point.")] = False,
-    figure: Annotated[
-        Path | None,
-        typer.Option("-o", "--figure", help="Also draw the sweep as an SVG (new, or our own)."),
-    ] = None,
+    figure: FigureOpt = None,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = DEFAULT_SEED,
     set_: SetOpt = None,
@@ -298,13 +295,10 @@ def sweep(
             loaded.document, [parse_vary(v) for v in vary], bundled_machines(), samples, seed
         )
         if figure is not None:
-            from brainflops.io.files import write_own_file
             from brainflops.render import figures
             from brainflops.render.report import sweep_data
 
-            svg = figures.sweep(sweep_data(result, output))
-            write_own_file(figure, svg, figures.intact, "figure")
-            sys.stderr.write(f"wrote {figure}\n")
+            _write_figure(figure, figures.sweep(sweep_data(result, output)))
         if csv:
             import csv as csv_module
             import io
@@ -319,6 +313,23 @@ def sweep(
             sys.stdout.write(buffer.getvalue())
             return
         _show(json, "sweep", result, overrides=set_)
+
+
+FigureOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "-o", "--figure", help="Write the figure to this SVG: a new file, or one brainflops wrote."
+    ),
+]
+
+
+def _write_figure(path: Path, svg: str) -> None:
+    """A figure goes to a new file or over brainflops' own, never over a file of the user."""
+    from brainflops.io.files import write_own_file
+    from brainflops.render.figures import intact
+
+    write_own_file(path, svg, intact, "figure")
+    _stderr(f"wrote {path}")
 
 
 OldOutputOpt = Annotated[
@@ -515,6 +526,45 @@ def validate(
         if problems:
             raise InputError(problems)
         _stderr(f"{len(refs)} scenario(s) valid")
+
+
+@app.command()
+def plot(
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
+    metric: Annotated[str, typer.Option("--metric", help="The output to draw.")] = (
+        "compute_flops"
+    ),
+    pdf: Annotated[bool, typer.Option("--pdf/--cdf", help="A density instead of a CDF.")] = False,
+    figure: FigureOpt = None,
+    samples: SamplesOpt = 20_000,
+    seed: SeedOpt = DEFAULT_SEED,
+    set_: SetOpt = None,
+) -> None:
+    """Draw the distribution of an output for one or more scenarios, machines marked."""
+    with _errors():
+        from brainflops.analysis.compare import newest, newest_ai_leader
+        from brainflops.model.data import bundled_machines
+        from brainflops.render import figures
+
+        output = _metric(metric, None)
+        draws = {}
+        for ref in _refs(scenarios):
+            est = _estimate(ref, set_, samples, seed)
+            draws[est.scenario.name] = est.draws.get(output)
+        lines: list[tuple[str, float]] = []
+        if output == "compute_flops":
+            top, leader = newest(bundled_machines()), newest_ai_leader()
+            if top.hpl_rmax_flops:
+                lines.append((f"{top.name} (HPL FP64)", top.hpl_rmax_flops))
+            if leader.bf16_dense_flops:
+                lines.append((f"{leader.name} (BF16 peak)", leader.bf16_dense_flops))
+        fig = figures.distribution(draws, output, lines, pdf=pdf)
+        data = {"scenarios": sorted(draws), "output": output, "pdf": pdf, "samples": samples}
+        svg = figures.distribution_svg(data, fig)
+        if figure is None:  # without -o, the SVG is the output
+            sys.stdout.write(svg)
+            return
+        _write_figure(figure, svg)
 
 
 @app.command()

@@ -116,3 +116,24 @@ def test_test_tools_are_a_dependency_group_not_a_published_extra() -> None:
     assert "test" not in project["project"]["optional-dependencies"]
     assert any(d.startswith("pytest") for d in project["dependency-groups"]["test"])
     assert "Typing :: Typed" in project["project"]["classifiers"]
+
+
+def test_plot_draws_distributions_with_machines_marked(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from brainflops.render.figures import intact
+    from tests.conftest import invoke
+
+    pytest.importorskip("matplotlib")
+    assert isinstance(tmp_path, Path)
+    out = tmp_path / "cdf.svg"
+    result = invoke("plot", "carlsmith-2020", "dettmers-2015", "-o", str(out), "-n", "2000")
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert intact(svg) and "LineShine (HPL FP64)" in svg and "carlsmith-2020" in svg
+    density = invoke("plot", "carlsmith-2020", "--pdf", "-n", "2000")
+    assert density.exit_code == 0 and "density per decade" in density.stdout
+    mine = tmp_path / "mine.svg"
+    mine.write_text("mine", encoding="utf-8")
+    refused = invoke("plot", "carlsmith-2020", "-o", str(mine))
+    assert refused.exit_code == 2 and mine.read_text(encoding="utf-8") == "mine"

@@ -12,7 +12,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from brainflops.errors import BrainflopsError
@@ -356,25 +356,67 @@ def sweep(data: FigureData) -> str:
     return _svg(fig, data)
 
 
-def distribution(draws: Mapping[str, Any], output: str = "compute_flops") -> Any:
-    """The CDF of one output for each named set of draws, on a log axis (a matplotlib Figure)."""
+def distribution(
+    draws: Mapping[str, Any],
+    output: str = "compute_flops",
+    lines: Sequence[tuple[str, float]] = (),
+    *,
+    pdf: bool = False,
+) -> Any:
+    """Each named set of draws of one output on a log axis: a CDF (or a density), with
+    machine lines marked. A matplotlib Figure."""
     import numpy as np
 
-    fig = _pyplot_free_figure(7.0, 4.0)
+    fig = _pyplot_free_figure(7.5, 4.2)
     ax = fig.add_subplot()
-    for name, drawn in draws.items():
+    palette = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3")
+    lowest, highest = math.inf, 0.0
+    for index, (name, drawn) in enumerate(draws.items()):
+        colour = palette[index % len(palette)]
         if drawn is None:
             continue
         values = np.sort(np.atleast_1d(np.asarray(drawn, dtype=np.float64)))
-        if values[0] == values[-1]:  # a point: a step at its value
-            ax.axvline(values[0], lw=1.5, label=f"{name} (a point)")
+        values = values[values > 0]
+        if values.size == 0:
             continue
-        ax.plot(values, np.linspace(0, 1, values.size), lw=1.5, label=name)
+        lowest, highest = min(lowest, values[0]), max(highest, values[-1])
+        if values[0] == values[-1]:  # a point: a step at its value
+            ax.axvline(values[0], lw=1.5, color=colour, label=f"{name} (a point)")
+            continue
+        if pdf:
+            edges = np.logspace(np.log10(values[0]), np.log10(values[-1]), 60)
+            density, _ = np.histogram(values, bins=edges, density=True)
+            centres = np.sqrt(edges[:-1] * edges[1:])
+            ax.plot(centres, density * centres * np.log(10), lw=1.5, color=colour, label=name)
+        else:
+            ax.plot(values, np.linspace(0, 1, values.size), lw=1.5, color=colour, label=name)
+    for label, value in lines:
+        ax.axvline(value, color="#555555", ls="--", lw=0.9)
+        ax.annotate(
+            label,
+            (value, 0.98),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize=7,
+            color="#555555",
+        )
     ax.set_xscale("log")
-    _si_axis(ax.xaxis, "FLOP/s" if output == "compute_flops" else "", base=10)
-    ax.set_ylim(0, 1)
+    wide = highest > 0 and math.log10(max([highest, *(v for _, v in lines)]) / lowest) > 6
+    _si_axis(ax.xaxis, UNIT_OF.get(output, ""), base=1000 if wide else 10)
+    if not pdf:
+        ax.set_ylim(0, 1)
     ax.set_xlabel(output)
-    ax.set_ylabel("P(output ≤ x)")
+    ax.set_ylabel("density per decade" if pdf else "P(output ≤ x)")
     ax.grid(color="#eeeeee", lw=0.5)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, loc="lower right" if not pdf else "upper right")
     return fig
+
+
+UNIT_OF = {"compute_flops": "FLOP/s", "memory_bytes": "B", "lifetime_flop": "FLOP"}
+
+
+def distribution_svg(data: FigureData, fig: Any) -> str:
+    """A distribution figure as a deterministic SVG (fingerprinted by `data`)."""
+    return _svg(fig, data)
