@@ -137,3 +137,11 @@ def test_plot_draws_distributions_with_machines_marked(tmp_path: object) -> None
     mine.write_text("mine", encoding="utf-8")
     refused = invoke("plot", "carlsmith-2020", "-o", str(mine))
     assert refused.exit_code == 2 and mine.read_text(encoding="utf-8") == "mine"
+
+
+def test_log_axes_read_powers_of_ten_past_the_si_prefixes() -> None:
+    from brainflops.render.figures import tick_label
+
+    assert tick_label(1e30, "FLOP") == "1 QFLOP"  # Q, quetta: the last SI prefix
+    assert tick_label(1e33, "FLOP") == "$10^{33}$ FLOP"  # mathtext: 10 with a superscript 33
+    assert tick_label(1e42, "FLOP/s") == "$10^{42}$ FLOP/s"

@@ -94,9 +94,20 @@ def _si_axis(axis: Any, unit: str, base: int = 10) -> None:
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     axis.set_major_locator(LogLocator(base=base, numticks=40))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: si(v, unit, digits=1) if v > 0 else ""))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v, unit)))
     axis.set_minor_locator(LogLocator(base=10, subs=(1.0,), numticks=80))
     axis.set_minor_formatter(NullFormatter())
+
+
+def tick_label(value: float, unit: str) -> str:
+    """An SI prefix up to Q (1e30); past the prefixes a power of ten, `10^33 FLOP`."""
+    if value <= 0:
+        return ""
+    if value < 1e33:
+        return si(value, unit, digits=1)
+    exponent = round(math.log10(value))
+    power = f"$10^{{{exponent}}}$" if abs(value / 10**exponent - 1) < 1e-9 else f"{value:.0e}"
+    return f"{power} {unit}".strip()
 
 
 def _power_axis(axis: Any) -> None:
