@@ -6,6 +6,7 @@ import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -145,9 +146,10 @@ def newest(machines: MachinesFile) -> Machine:
     return max(bundled or listed, key=lambda m: m.list_date or "")
 
 
-def ai_machines() -> list[Machine]:
-    """The AI systems of the bundled data (Epoch AI), existing and planned."""
-    return [s.machine() for s in ai_systems()]
+@cache
+def ai_machines() -> tuple[Machine, ...]:
+    """The AI systems of the bundled data (Epoch AI), existing and planned; built once."""
+    return tuple(s.machine() for s in ai_systems())
 
 
 def newest_ai_leader() -> Machine:

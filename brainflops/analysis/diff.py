@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from brainflops.engine.evaluate import Estimate, Stats, mc_stats
 from brainflops.engine.point import point_outputs
-from brainflops.model.quantity import Range
+from brainflops.model.quantity import describe_written
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 EXACT_PLAYERS = 12
@@ -270,12 +270,16 @@ def _ratio(a: Estimate, b: Estimate, output: str) -> Stats | None:
     return mc_stats(ratio) if ratio.size else None
 
 
+def _is_quantity(value: Any) -> bool:
+    """A mapping that is one quantity as written: a range, three points or a var."""
+    keys = set(value) if isinstance(value, dict) else set()
+    return {"low", "high"} <= keys or "p50" in keys or keys == {"var"}
+
+
 def _describe(value: Any) -> Any:
     """Ranges as the "a to b" text users write; everything else as it is."""
-    if isinstance(value, dict) and ({"low", "high"} <= set(value) or "p50" in value):
-        return Range.model_validate(value).describe()
-    if isinstance(value, dict) and set(value) == {"var"}:
-        return f"var {value['var']}"
+    if _is_quantity(value):
+        return describe_written(value)
     if isinstance(value, dict):
         return {k: _describe(v) for k, v in value.items()}
     return value
@@ -340,9 +344,7 @@ def parameters(scenario: Scenario) -> list[tuple[str, Any]]:
     def walk(node: Any, path: str) -> None:
         if node == []:
             return  # an empty list (no correlations) is no assumption
-        if isinstance(node, dict) and not (
-            {"low", "high"} <= set(node) or {"p5", "p50"} <= set(node) or set(node) == {"var"}
-        ):
+        if isinstance(node, dict) and not _is_quantity(node):
             for key, value in node.items():
                 walk(value, f"{path}.{key}" if path else key)
         else:

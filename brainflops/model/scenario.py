@@ -16,6 +16,7 @@ from brainflops.model.quantity import (
     PositiveValue,
     Range,
     VarRef,
+    describe,
 )
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -237,6 +238,10 @@ class Conversion(Frozen):
     flop_per_unit: Positive
     source: OneLine = Field(max_length=300, description="who gives this factor, and how")
     url: str | None = None
+
+    def describe(self, unit: str) -> str:
+        """`0.303 FLOP per instruction: AI Impacts, ...`, for the terminal and the report."""
+        return f"{describe(self.flop_per_unit)} FLOP per {UNIT_ONE[unit]}: {self.source}"
 
 
 class Published(Frozen):

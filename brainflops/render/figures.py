@@ -207,17 +207,7 @@ def timeline(data: FigureData) -> str:
     for band, y_label in zip(bands, label_at, strict=True):
         ax.axhspan(band["p5"], band["p95"], color="#4C72B0", alpha=0.06, lw=0)
         ax.axhline(band["median"], color="#4C72B0", lw=0.6, alpha=0.7)
-        ax.annotate(
-            band["name"],
-            (2100, band["median"]),
-            xytext=(2104, 10**y_label),
-            textcoords="data",
-            va="center",
-            fontsize=6.5,
-            color="#1f3b70",
-            annotation_clip=False,
-            arrowprops={"arrowstyle": "-", "color": "#9fb3d9", "lw": 0.5},
-        )
+        _label_right(ax, band["name"], (2100, band["median"]), (2104, 10**y_label), 6.5)
         if band.get("parity_year") is not None:
             ax.plot([band["parity_year"]], [band["median"]], "o", ms=3.5, color="#C44E52")
     ax.set_yscale("log")
@@ -231,9 +221,31 @@ def timeline(data: FigureData) -> str:
     ax.set_title(
         f"Supercomputers and brain estimates (dots: parity under {data['parity_projection']})"
     )
-    if data["omitted"]:
-        fig.text(0.01, 0.005, "not shown (off scale): " + ", ".join(data["omitted"]), fontsize=6.5)
+    _note_omitted(fig, data["omitted"])
     return _svg(fig, data)
+
+
+def _label_right(
+    ax: Any, name: str, at: tuple[float, float], text_at: tuple[float, float], size: float
+) -> None:
+    """A line's name in the right margin, joined to the line by a thin leader."""
+    ax.annotate(
+        name,
+        at,
+        xytext=text_at,
+        textcoords="data",
+        va="center",
+        fontsize=size,
+        color="#1f3b70",
+        annotation_clip=False,
+        arrowprops={"arrowstyle": "-", "color": "#9fb3d9", "lw": 0.5},
+    )
+
+
+def _note_omitted(fig: Any, names: Sequence[str]) -> None:
+    """Say which scenarios fall outside the axes, under the figure."""
+    if names:
+        fig.text(0.01, 0.005, "not shown (off scale): " + ", ".join(names), fontsize=6.5)
 
 
 def training(data: FigureData) -> str:
@@ -260,17 +272,7 @@ def training(data: FigureData) -> str:
     end = max(r["year"] for r in runs) + 1.5
     for x, y_label in zip(lifetimes, label_at, strict=True):
         ax.axhline(x["median"], color="#4C72B0", lw=0.5, alpha=0.6)
-        ax.annotate(
-            x["name"],
-            (end, x["median"]),
-            xytext=(end + 0.4, 10**y_label),
-            textcoords="data",
-            va="center",
-            fontsize=6,
-            color="#1f3b70",
-            annotation_clip=False,
-            arrowprops={"arrowstyle": "-", "color": "#9fb3d9", "lw": 0.5},
-        )
+        _label_right(ax, x["name"], (end, x["median"]), (end + 0.4, 10**y_label), 6)
     ax.set_yscale("log")
     ax.set_ylim(10**low, 10**high)
     ax.set_xlim(min(r["year"] for r in runs) - 1, end)
@@ -279,8 +281,7 @@ def training(data: FigureData) -> str:
     ax.set_ylabel("FLOP (runs: total training; lines: one brain-lifetime)")
     ax.grid(color="#eeeeee", lw=0.5)
     ax.set_title("Training runs against one lifetime of each brain estimate")
-    if data["omitted"]:
-        fig.text(0.01, 0.005, "not shown (off scale): " + ", ".join(data["omitted"]), fontsize=6.5)
+    _note_omitted(fig, data["omitted"])
     return _svg(fig, data)
 
 

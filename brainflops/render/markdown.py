@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from brainflops import __version__
 from brainflops.analysis.check import verdict
 from brainflops.analysis.diff import parameters
-from brainflops.model.quantity import describe, describe_written
-from brainflops.model.scenario import OUTPUTS, UNIT_ONE, UNIT_PER_S, Scenario
+from brainflops.model.quantity import describe_written
+from brainflops.model.scenario import OUTPUTS, UNIT_PER_S, Scenario
 from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
 
@@ -105,12 +105,8 @@ def _provenance(s: Scenario, checks: Sequence[CheckResult]) -> list[str]:
         figure += f" ({inline(s.published.where)})"
     out += [figure + f". Verdict: {verdict(s, checks)}.", ""]
     if s.conversion is not None:
-        factor = describe(s.conversion.flop_per_unit)
-        out += [
-            f"Counted in {UNIT_PER_S[s.source_unit]}; converted to FLOP at {inline(factor)} "
-            f"FLOP per {UNIT_ONE[s.source_unit]}: {inline(s.conversion.source)}.",
-            "",
-        ]
+        converted = inline(s.conversion.describe(s.source_unit))
+        out += [f"Counted in {UNIT_PER_S[s.source_unit]}; converted to FLOP at {converted}.", ""]
     return out
 
 

@@ -20,8 +20,8 @@ from brainflops.analysis.sweep import Sweep
 from brainflops.engine.evaluate import Estimate
 from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 from brainflops.model.machines import MachinesFile, Top500Number1
-from brainflops.model.quantity import Range, describe, describe_written
-from brainflops.model.scenario import OUTPUTS, UNIT_ONE, Scenario
+from brainflops.model.quantity import Range, describe_written
+from brainflops.model.scenario import OUTPUTS, Scenario
 from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
 
@@ -75,10 +75,8 @@ def _source_figure(console: Console, s: Scenario) -> None:
     if s.published is not None:
         console.print(f"Source's figure: {escape(s.published.describe(s.source_unit))}")
     if s.conversion is not None:
-        factor = describe(s.conversion.flop_per_unit)
         console.print(
-            f"[dim]Converted to FLOP at {factor} FLOP per {UNIT_ONE[s.source_unit]}: "
-            f"{escape(s.conversion.source)}[/dim]"
+            f"[dim]Converted to FLOP at {escape(s.conversion.describe(s.source_unit))}[/dim]"
         )
 
 
@@ -399,16 +397,20 @@ def print_machines(
     )
 
 
+def _listing(title: str, columns: Sequence[str]) -> Table:
+    """A compact table of data rows: the first column names, the others are right-aligned."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    return table
+
+
 def _print_ai_systems(console: Console) -> None:
     """The leading AI systems (Epoch AI) and the accelerator catalogue."""
-    table = Table(
-        title="Leading AI systems (BF16/FP8 dense peak; planned ones are never compared)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
+    table = _listing(
+        "Leading AI systems (BF16/FP8 dense peak; planned ones are never compared)",
+        ("system", "from", "chips", "BF16", "FP8", "power", "cost"),
     )
-    for column in ("system", "from", "chips", "BF16", "FP8", "power", "cost"):
-        table.add_column(column, justify="left" if column == "system" else "right")
     for a in ai_systems():
         when = a.first_operational[:7] if a.first_operational else a.status
         cells = [
@@ -420,14 +422,10 @@ def _print_ai_systems(console: Console) -> None:
         ]
         table.add_row(escape(a.name), when, *cells)
     print_table(console, table)
-    chips = Table(
-        title="Accelerators (per chip, dense): machines as `chip: SLUG` x `chips: N`",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
+    chips = _listing(
+        "Accelerators (per chip, dense): machines as `chip: SLUG` x `chips: N`",
+        ("chip", "year", "BF16", "FP8", "FP64", "HBM", "TDP"),
     )
-    for column in ("chip", "year", "BF16", "FP8", "FP64", "HBM", "TDP"):
-        chips.add_column(column, justify="left" if column == "chip" else "right")
     for c in chip_catalogue().chips:
         figures = (c.bf16_dense_flops, c.fp8_dense_flops, c.fp64_peak_flops, c.hbm_bytes)
         cells = ["–" if v is None else si(v).replace(" ", "") for v in figures]
