@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit check-scenarios check-report report schema bench fuzz clean
+.PHONY: demo test lint typecheck unit browser check-scenarios check-report report schema bench fuzz clean
 
 # The demo needs brainflops and matplotlib; the tests also need the test tools.
 $(DEMO_STAMP): pyproject.toml
@@ -33,8 +33,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict brainflops
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest
+# The HTML report is checked in a real browser: Debian's Chromium, installed when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser check of the HTML report"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+unit: $(STAMP) browser
+	BRAINFLOPS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 check-scenarios: $(STAMP)
 	$(BIN)/brainflops check scenarios/ > /dev/null

@@ -465,7 +465,8 @@ def report(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
-    """Write a deterministic report (index.md, data.json, SVG figures) that CI can check."""
+    """Write a deterministic report (index.md, index.html, data.json, SVG figures) that CI can
+    check."""
     with _errors():
         from brainflops.errors import CheckFailed
         from brainflops.io.reportdir import write_report_folder
@@ -486,7 +487,7 @@ def report(
             _stderr(f"{out}: the report is up to date ({len(files)} files)")
             return
         write_report_folder(files, out)
-        _stderr(f"wrote {len(files)} files to {out}/ (open {out}/index.md)")
+        _stderr(f"wrote {len(files)} files to {out}/ (open {out}/index.html or index.md)")
 
 
 @app.command()

@@ -12,6 +12,7 @@ import pytest
 
 from brainflops.analysis.compare import compare_machine, pick_machines
 from brainflops.analysis.projections import (
+    CURVE_YEARS,
     DEFAULT_PROJECTIONS,
     history,
     landauer_flops_per_joule,
@@ -114,6 +115,17 @@ def test_uncertain_years_and_p_by() -> None:
     compute = np.array([1e18, 1e21, 1e30])
     result = _years(DEFAULT_PROJECTIONS["power-cap-100mw"], compute)
     assert result.p_by[2100] == pytest.approx(2 / 3)  # the 1e30 sample is never reached
+
+
+def test_the_parity_curve_steps_at_each_sample() -> None:
+    # 1e18 was reached by the June 2022 #1 (Frontier, 1.102e18): 2022.46, history first
+    compute = np.array([1e18, 1e18, 1e30, 1e30])
+    result = _years(DEFAULT_PROJECTIONS["power-cap-100mw"], compute)
+    curve = dict(zip(CURVE_YEARS, result.curve, strict=True))
+    assert len(CURVE_YEARS) == 4 * 107 + 1 and CURVE_YEARS[0] == 1993 and CURVE_YEARS[-1] == 2100
+    assert curve[2022.25] == 0 and curve[2022.5] == pytest.approx(0.5)
+    assert curve[2100] == pytest.approx(0.5) == result.p_by[2100]  # 1e30: never under a cap
+    assert list(result.curve) == sorted(result.curve)
 
 
 def test_ratios_by_hand() -> None:

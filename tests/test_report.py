@@ -48,6 +48,14 @@ def test_report_contents(tmp_path: Path) -> None:
     files = snapshot(out)
     assert {"index.md", "data.json", "figures/ladder.svg", "figures/timeline.svg"} <= set(files)
     assert "figures/resources.svg" in files and "figures/tornado-carlsmith-2020.svg" in files
+    assert "figures/cdf.svg" in files and "figures/parity-carlsmith-2020.svg" in files
+    # a point estimate's parity is one step: its year in the table says it all
+    assert "figures/parity-dettmers-2015.svg" not in files
+    # the tornado's text is text, with inputs as a reader says them and each end's value
+    tornado = files["figures/tornado-carlsmith-2020.svg"].decode()
+    assert "FLOP per event (all)" in tornado and "populations.all" not in tornado
+    assert "<title>carlsmith-2020: what drives the uncertainty (exact)</title>" in tornado
+    assert re.search(r">p5 0\.2\d+<", tornado) and re.search(r">p95 4\d\d<", tornado)
     index = files["index.md"].decode()
     for name in ("dettmers-2015", "carlsmith-2020", "moravec-1998"):
         assert f"## {name}:" in index

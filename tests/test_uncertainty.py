@@ -247,3 +247,39 @@ def test_sensitivity_with_too_few_samples_says_so_instead_of_zero_shares() -> No
     assert "0.0%" not in result.stdout
     doc = json.loads(invoke("sensitivity", "carlsmith-2020", "-n", "1", "--json", *term).stdout)
     assert doc["method"] == "too few samples" and doc["inputs"] == []
+
+
+def test_sensitivity_swings_are_the_output_at_each_end_of_one_input() -> None:
+    result = sensitivity(load_scenario(PRODUCT).scenario)
+    # every input at its median: 86e9 × √(1e3·1e4) × √(0.1·2) × √(1·100) × √(1·10)
+    #   = 86e9 × 3162.28 × 0.44721 × 10 × 3.16228 = 3.846e15
+    base = 86e9 * math.sqrt(1e7) * math.sqrt(0.2) * 10 * math.sqrt(10)
+    assert result.base == pytest.approx(base)
+    assert result.base == pytest.approx(3.846e15, rel=1e-3)
+    fpe = next(i for i in result.inputs if i.name.endswith("flops_per_event"))
+    # a product: the output scales with the input, so each end is base × end ÷ median (10)
+    assert fpe.swing_low == pytest.approx(base * fpe.low / 10)
+    assert fpe.swing_high == pytest.approx(base * fpe.high / 10)
+    # and the ends are the input's 5th and 95th percentiles, 1 and 100 (sampled)
+    assert (fpe.low, fpe.high) == pytest.approx((1, 100), rel=0.03)
+
+
+def test_a_divisor_swings_the_other_way(write: Any) -> None:
+    path = write(
+        "divisor.yaml",
+        """
+brainflops: 1
+name: divisor
+title: energy efficiency falls as power rises
+populations:
+  all: {neurons: 1e10, synapses_per_neuron: 1e3, firing_rate_hz: 1,
+        cost: {model: synaptic, flops_per_event: 1}}
+energy: {brain_power_w: {low: 10, high: 40}}
+""",
+    )
+    result = sensitivity(load_scenario(str(path)).scenario, "flops_per_joule")
+    (power,) = result.inputs
+    # 1e13 FLOP/s ÷ 20 W (the median, √(10·40)) = 5e11 FLOP/J; 10 W gives 1e12, 40 W 2.5e11
+    assert result.base == pytest.approx(5e11)
+    assert power.swing_low == pytest.approx(1e13 / power.low)
+    assert power.swing_low > result.base > power.swing_high

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from brainflops.render.units import plain, ratio, si
+from brainflops.render.units import plain, ratio, readable, si
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,20 @@ def test_plain() -> None:
         "0.25",
         "3.1e26",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("populations.cortex.cost.flops_per_event", "FLOP per event (cortex)"),
+        ("populations.all.firing_rate_hz", "firing rate, Hz (all)"),
+        ("factors.dendritic_spikes", "dendritic spikes (factor)"),
+        ("stated.compute", "compute (stated)"),
+        ("vars.synapse_count", "synapse count (shared)"),
+        ("conversion.flop_per_unit", "FLOP per unit (conversion)"),
+        ("energy.brain_power_w", "brain power, W (energy)"),
+        ("component choice", "component choice"),  # a mixture's parts are words already
+    ],
+)
+def test_readable_input_names(path: str, label: str) -> None:
+    assert readable(path) == label

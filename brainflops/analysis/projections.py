@@ -32,6 +32,8 @@ from brainflops.model.projections import (
 )
 
 P_BY_YEARS = (2030, 2040, 2050, 2075, 2100)
+CURVE_YEARS = tuple(1993 + i / 4 for i in range(4 * (2100 - 1993) + 1))
+"""The quarter-years of a P(parity by year) curve, from the first TOP500 list to 2100."""
 _Z95 = NormalDist().inv_cdf(0.95)
 
 DEFAULT_PROJECTIONS: dict[str, ProjectionSpec] = {
@@ -348,6 +350,8 @@ class ParityYears:
     doubling_interval: tuple[float, float] | None
     p_reached: float = 0.0
     series: Series = "top500"
+    curve: tuple[float, ...] = ()
+    """P(parity by year) at each of CURVE_YEARS: the share of samples matched by then."""
 
 
 _NEVER = 1e9
@@ -381,6 +385,9 @@ def parity_years(
         year_p95=shown(p95),
         # capped is sorted and counts "never" as _NEVER: the share at or before each year
         p_by={y: float(np.searchsorted(capped, y, side="right") / capped.size) for y in P_BY_YEARS},
+        curve=tuple(
+            (np.searchsorted(capped, np.array(CURVE_YEARS), side="right") / capped.size).tolist()
+        ),
         doubling_years=trend.doubling_years if trend is not None else fixed,
         doubling_interval=trend.doubling_interval() if trend is not None else None,
         p_reached=past.p_reached,

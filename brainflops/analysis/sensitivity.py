@@ -21,12 +21,13 @@ from brainflops.engine.evaluate import (
     Where,
     draw_inputs,
     estimate,
+    evaluate,
     exact_stats,
     log_variance_shares,
 )
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
-from brainflops.model.quantity import Range
+from brainflops.model.quantity import Range, point
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 BINS = 50
@@ -41,6 +42,10 @@ class InputShare:
     low: float
     high: float
     """The input's 5th and 95th percentiles, for the tornado's labels."""
+    swing_low: float
+    swing_high: float
+    """The output with this input at its 5th (then 95th) percentile and every other input at
+    its median: the tornado's bar. For a mixture's parts, the output's own 5-95% range."""
 
 
 Method = Literal[
@@ -64,6 +69,9 @@ class Sensitivity:
     samples: int
     seed: int
     inputs: tuple[InputShare, ...]
+    base: float | None = None
+    """The output with every input at its median (a mixture: the output's median), which the
+    tornado's bars swing around."""
 
 
 def binned_first_order(x: Array, log_y: Array, bins: int = BINS) -> float:
@@ -138,10 +146,14 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
             k: binned_first_order(np.asarray(values[k])[keep], log_y[keep]) for k in uncertain
         }
     ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
-    inputs = tuple(
-        InputShare(name, share, *_interval(uncertain[name], values[name])) for name, share in ranked
-    )
-    return Sensitivity(scenario.name, output, method, samples, seed, inputs)
+    medians = {k: point(q) for k, q in model.quantities.items()}
+    inputs = []
+    for name, share in ranked:
+        low, high = _interval(uncertain[name], values[name])
+        swing = np.asarray(evaluate(expr, {**medians, name: np.array([low, high])}))
+        inputs.append(InputShare(name, share, low, high, float(swing[0]), float(swing[1])))
+    base = float(evaluate(expr, medians))
+    return Sensitivity(scenario.name, output, method, samples, seed, tuple(inputs), base)
 
 
 def _mixture_shares(est: Estimate, output: str) -> Sensitivity:
@@ -173,14 +185,11 @@ def _mixture_shares(est: Estimate, output: str) -> Sensitivity:
         weight = part.size / log_y.size
         between += weight * (float(part.mean()) - mean) ** 2
         low, high = (float(v) for v in np.percentile(10**part, [5, 95]))
-        shares.append(
-            InputShare(
-                f"within {component.scenario}", weight * float(part.var()) / total, low, high
-            )
-        )
+        share = weight * float(part.var()) / total
+        shares.append(InputShare(f"within {component.scenario}", share, low, high, low, high))
     low, high = (float(v) for v in np.percentile(10**log_y, [5, 95]))
-    shares.append(InputShare("component choice", between / total, low, high))
+    shares.append(InputShare("component choice", between / total, low, high, low, high))
     ranked = tuple(sorted(shares, key=lambda s: (-s.share, s.name)))
-    return Sensitivity(
-        scenario.name, output, "mixture (law of total variance)", est.samples, est.seed, ranked
-    )
+    base = float(10 ** np.median(log_y))
+    method: Method = "mixture (law of total variance)"
+    return Sensitivity(scenario.name, output, method, est.samples, est.seed, ranked, base)

@@ -14,9 +14,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 from brainflops.errors import BrainflopsError
-from brainflops.render.units import si
+from brainflops.render.units import plain, si
 
 FINGERPRINT = re.compile(r"<!-- brainflops-data-sha256: ([0-9a-f]{64}) -->")
 SEAL = re.compile(r"<!-- brainflops-svg-sha256: ([0-9a-f]{64}) -->")
@@ -71,7 +72,7 @@ def _pyplot_free_figure(width: float, height: float) -> Any:
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "brainflops",
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # text stays text: selectable, searchable, smaller
             "font.size": 9,
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -80,13 +81,27 @@ def _pyplot_free_figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _svg(fig: Any, data: FigureData) -> str:
+def _svg(fig: Any, data: FigureData, desc: str, title: str | None = None) -> str:
+    """The figure as SVG text, stamped with its data's fingerprint and sealed.
+
+    `<title>` (the axes' title unless given) and `<desc>` say what it shows to a screen
+    reader, a search engine and a hover in the browser.
+    """
+    if title is None:
+        title = next((ax.get_title() for ax in fig.axes if ax.get_title()), desc)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     head, sep, rest = text.partition("?>\n")
     stamp = f"<!-- brainflops-data-sha256: {fingerprint(data)} -->\n{_SEAL_SLOT}\n"
+    opening = SVG_OPENING.search(rest)
+    if opening is not None:
+        label = f"\n <title>{escape(title)}</title>\n <desc>{escape(desc)}</desc>"
+        rest = rest[: opening.end()] + label + rest[opening.end() :]
     return seal(f"{head}{sep}{stamp}{rest}")
+
+
+SVG_OPENING = re.compile(r"<svg\b[^>]*>")
 
 
 def _si_axis(axis: Any, unit: str, base: int = 10) -> None:
@@ -163,7 +178,15 @@ def ladder(data: FigureData) -> str:
         loc="upper center", bbox_to_anchor=(0.5, -0.07 - 0.5 / len(rows)), ncols=2, frameon=False
     )
     ax.set_title("Brain-compute estimates against machines")
-    return _svg(fig, data)
+    return _svg(
+        fig,
+        data,
+        (
+            "Each scenario's brain compute in FLOP/s on a log axis: its median as a dot and "
+            "its 90% interval as a bar, bounds as triangles, against dashed lines for machines "
+            "and limits."
+        ),
+    )
 
 
 def timeline(data: FigureData) -> str:
@@ -222,7 +245,14 @@ def timeline(data: FigureData) -> str:
         f"Supercomputers and brain estimates (dots: parity under {data['parity_projection']})"
     )
     _note_omitted(fig, data["omitted"])
-    return _svg(fig, data)
+    return _svg(
+        fig,
+        data,
+        (
+            "The TOP500 #1, #500 and sum since 1993 and the leading AI system, projections to 2100 "
+            "as dashed lines, and each brain estimate as a horizontal line with its 90% band."
+        ),
+    )
 
 
 def _label_right(
@@ -282,26 +312,167 @@ def training(data: FigureData) -> str:
     ax.grid(color="#eeeeee", lw=0.5)
     ax.set_title("Training runs against one lifetime of each brain estimate")
     _note_omitted(fig, data["omitted"])
-    return _svg(fig, data)
+    return _svg(
+        fig,
+        data,
+        (
+            "The training compute of notable AI models (Epoch AI) by year, against one "
+            "brain-lifetime of compute for each estimate as a horizontal line."
+        ),
+    )
 
 
 def tornado(data: FigureData) -> str:
-    """What drives one scenario's uncertainty: each input's share of Var(log10 output)."""
-    inputs = data["inputs"]
-    fig = _pyplot_free_figure(7.0, 0.35 * len(inputs) + 1.3)
+    """What drives one scenario's uncertainty: each input's swing of the output.
+
+    A bar runs from the output with the input at its 5th percentile to the output with it
+    at its 95th, every other input at its median; the widest swing is on top. The label
+    gives the input's own 5-95% range and its share of the variance of log10(output).
+    """
+    inputs = sorted(data["inputs"], key=lambda i: -abs(math.log(i["swing_high"] / i["swing_low"])))
+    unit = data["unit"]
+    fig = _pyplot_free_figure(7.5, 0.42 * len(inputs) + 1.5)
     ax = fig.add_subplot()
-    names = [i["name"] for i in inputs][::-1]
-    shares = [i["share"] for i in inputs][::-1]
-    ax.barh(range(len(inputs)), shares, color="#4C72B0")
-    ax.set_yticks(range(len(inputs)), names)
-    ax.set_xlim(0, max(1.0, max(shares) * 1.05))
-    ax.set_xlabel(f"share of the variance of log10({data['output']}) ({data['method']})")
-    for y, share in enumerate(shares):
-        ax.annotate(
-            f"{share:.0%}", (share, y), xytext=(3, 0), textcoords="offset points", va="center"
+    base = data["base"]
+    for y, item in enumerate(reversed(inputs)):
+        left, right = sorted((item["swing_low"], item["swing_high"]))
+        ax.barh(y, right - left, left=left, height=0.6, color="#4C72B0", alpha=0.85)
+        # each end says which end of the input drew it
+        ends = (("p5", item["swing_low"], item["low"]), ("p95", item["swing_high"], item["high"]))
+        for which, value, end in ends:
+            outward = value >= base
+            ax.annotate(
+                f"{which} {plain(end, 3)}",
+                (value, y),
+                xytext=(3 if outward else -3, 0),
+                textcoords="offset points",
+                ha="left" if outward else "right",
+                va="center",
+                fontsize=7,
+                color="#333333",
+            )
+    ax.axvline(base, color="black", lw=0.9)
+    labels = [f"{i['label']}\n{i['share']:.0%} of the variance" for i in reversed(inputs)]
+    ax.set_yticks(range(len(inputs)), labels, fontsize=8)
+    ax.set_xscale("log")
+    lows = [min(i["swing_low"], i["swing_high"]) for i in inputs]
+    highs = [max(i["swing_low"], i["swing_high"]) for i in inputs]
+    ax.set_xlim(min(lows) / 4, max(highs) * 4)
+    _si_axis(ax.xaxis, unit, base=1000 if max(highs) / min(lows) > 1e6 else 10)
+    ax.set_xlabel(
+        f"{data['output']} with one input at its p5 or p95, the others at their medians\n"
+        f"(line: every input at its median, {si(base, unit)})"
+    )
+    ax.grid(axis="x", color="#eeeeee", lw=0.5)
+    ax.set_axisbelow(True)
+    ax.set_title(f"{data['scenario']}: what drives the uncertainty ({data['method']})")
+    return _svg(
+        fig,
+        data,
+        f"A tornado chart of {data['scenario']}: for each uncertain input, a bar from the "
+        f"{data['output']} at the input's 5th percentile to that at its 95th, the others at "
+        f"their medians, around the line at {si(base, unit)}.",
+    )
+
+
+def cdf_overlay(data: FigureData) -> str:
+    """Every scenario's compute as a cumulative distribution, on one log axis.
+
+    Uncertain scenarios are curves (the most spread named in the legend, the rest grey);
+    a point estimate is a tick on the axis. Machines are dashed lines.
+    """
+    fig = _pyplot_free_figure(8.0, 6.5)
+    ax = fig.add_subplot()
+    probs = data["probs"]
+    palette = (
+        "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860",
+        "#DA8BC3", "#8C8C8C", "#CCB974", "#64B5CD", "#1f3b70", "#a0522d",
+    )  # fmt: skip
+    named = data["curves"][: len(palette)]
+    for index, curve in enumerate(data["curves"]):
+        values = [10**q for q in curve["log10_quantiles"]]
+        if index < len(named):
+            ax.plot(values, probs, lw=1.4, color=palette[index], label=curve["name"])
+        else:
+            ax.plot(values, probs, lw=0.6, color="#bbbbbb")
+    points = data["points"]
+    if points:
+        ax.plot(
+            [p["value"] for p in points],
+            [0.0] * len(points),
+            "|",
+            ms=12,
+            mew=1.2,
+            color="#333333",
+            clip_on=False,
+            label=f"point estimates ({len(points)})",
         )
-    ax.set_title(f"{data['scenario']}: what drives the uncertainty")
-    return _svg(fig, data)
+    dashes = ("--", ":", "-.", (0, (6, 2, 1, 2)), (0, (1, 3)))
+    for line, dash in zip(data["lines"], dashes, strict=False):
+        ax.axvline(line["value"], color="#333333", ls=dash, lw=0.9, label=line["label"])
+    ax.set_xscale("log")
+    ax.set_xlim(*data["x_range"])
+    ax.set_ylim(0, 1)
+    _si_axis(ax.xaxis, "FLOP/s", base=1000)
+    ax.set_xlabel("brain compute, FLOP/s")
+    ax.set_ylabel("P(compute ≤ x)")
+    ax.grid(color="#eeeeee", lw=0.5)
+    more = len(data["curves"]) - len(named)
+    title = "legend: the widest first" + (f"; {more} more in grey" if more > 0 else "")
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncols=2,
+        fontsize=7,
+        frameon=False,
+        title=title,
+        title_fontsize=7,
+    )
+    ax.set_title("The estimates as distributions of compute")
+    _note_omitted(fig, data["omitted"])
+    return _svg(
+        fig,
+        data,
+        "The cumulative distribution of brain compute for each uncertain scenario on a log "
+        "axis; point estimates as ticks on the axis; machines as dashed lines.",
+    )
+
+
+def parity_curves(data: FigureData) -> str:
+    """P(parity by year) for one scenario under each projection, history first."""
+    fig = _pyplot_free_figure(7.5, 4.2)
+    ax = fig.add_subplot()
+    years = data["years"]
+    styles = ("-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1)))
+    colours = ("#C44E52", "#DD8452", "#8172B3", "#2ca02c", "#DA8BC3", "#8C8C8C", "#937860")
+    for index, curve in enumerate(data["curves"]):
+        style, colour = styles[index % len(styles)], colours[index % len(colours)]
+        label = curve["name"] + (" (BF16 peak)" if curve["series"] == "ai" else " (HPL FP64)")
+        ax.step(years, curve["p"], where="post", ls=style, color=colour, lw=1.5, label=label)
+    ax.axvline(data["newest_year"], color="#999999", lw=0.8)
+    ax.annotate(
+        "history | projection",
+        (data["newest_year"], 1.0),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        fontsize=7,
+        color="#777777",
+    )
+    ax.set_xlim(years[0], years[-1])
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("year")
+    ax.set_ylabel("P(a machine has matched the brain's compute)")
+    ax.grid(color="#eeeeee", lw=0.5)
+    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.set_title(f"{data['scenario']}: probability of compute parity by year", pad=14)
+    return _svg(
+        fig,
+        data,
+        f"For {data['scenario']}, the probability that a machine has matched the brain's "
+        "compute by each year under each projection: the history of lists first, then the "
+        "projection.",
+    )
 
 
 def resources(data: FigureData) -> str:
@@ -329,7 +500,14 @@ def resources(data: FigureData) -> str:
         frameon=False,
     )
     ax.set_title(f"Compute, memory and bandwidth against {data['machine']}")
-    return _svg(fig, data)
+    return _svg(
+        fig,
+        data,
+        (
+            "For each scenario, brain ÷ machine for compute, memory and bandwidths against the "
+            "newest #1, on a log axis; right of 1 the brain needs more."
+        ),
+    )
 
 
 def sweep(data: FigureData) -> str:
@@ -365,7 +543,14 @@ def sweep(data: FigureData) -> str:
     bottom.grid(color="#eeeeee", lw=0.5)
     bottom.legend(fontsize=7, frameon=False, ncols=2)
     top.set_title(f"{data['scenario']}: {data['output']} against {data['path']}")
-    return _svg(fig, data)
+    return _svg(
+        fig,
+        data,
+        (
+            f"{data['output']} of {data['scenario']} (median and 90% band) and the parity years as "
+            f"{data['path']} varies."
+        ),
+    )
 
 
 def distribution(
@@ -431,4 +616,5 @@ UNIT_OF = {"compute_flops": "FLOP/s", "memory_bytes": "B", "lifetime_flop": "FLO
 
 def distribution_svg(data: FigureData, fig: Any) -> str:
     """A distribution figure as a deterministic SVG (fingerprinted by `data`)."""
-    return _svg(fig, data)
+    desc = "The distribution of an output of each scenario on a log axis, machines as lines."
+    return _svg(fig, data, desc, title="brainflops plot")

@@ -76,9 +76,11 @@ def sensitivity_document(result: Sensitivity) -> dict[str, Any]:
                 "share": rounded(i.share),
                 "p5": rounded(i.low),
                 "p95": rounded(i.high),
+                "swing": {"low": rounded(i.swing_low), "high": rounded(i.swing_high)},
             }
             for i in result.inputs
         ],
+        base=None if result.base is None else rounded(result.base),
     )
     return doc
 

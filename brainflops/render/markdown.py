@@ -110,7 +110,7 @@ def _provenance(s: Scenario, checks: Sequence[CheckResult]) -> list[str]:
     return out
 
 
-def section(r: ScenarioReport, tornado: str | None) -> str:
+def section(r: ScenarioReport, figures: Sequence[tuple[str, str]] = ()) -> str:
     est, s = r.estimate, r.estimate.scenario
     out = [f'<a id="{s.name}"></a>', f"## {s.name}: {inline(s.title)}", ""]
     out += _provenance(s, r.checks)
@@ -198,8 +198,8 @@ def section(r: ScenarioReport, tornado: str | None) -> str:
         ]
         header = ["check", "found", "published", "figure", ""]
         out += ["**Published figures**", "", table(header, rows), ""]
-    if tornado:
-        out += [f"![What drives {s.name}](figures/{tornado})", ""]
+    for file, caption in figures:
+        out += [f"![{caption}](figures/{file})", ""]
     for name, grid in r.sweeps.items():
         out += _sweep_section(s.name, name, grid)
     return "\n".join(out)
@@ -237,7 +237,7 @@ def index(
     reports: Sequence[ScenarioReport],
     projection_names: Sequence[str],
     figures: Sequence[tuple[str, str]],
-    tornados: dict[str, str],
+    scenario_figures: dict[str, list[tuple[str, str]]],
     samples: int,
     seed: int,
     machines_file: str | None = None,
@@ -265,5 +265,5 @@ def index(
     for file, caption in figures:
         out += [f"![{caption}](figures/{file})", ""]
     for r in reports:
-        out += [section(r, tornados.get(r.estimate.scenario.name)), ""]
+        out += [section(r, scenario_figures.get(r.estimate.scenario.name, [])), ""]
     return "\n".join(out).rstrip() + "\n"

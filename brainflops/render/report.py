@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import math
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from brainflops.analysis.check import CheckResult, check_estimate
 from brainflops.analysis.compare import Comparison, compare, newest, newest_ai_leader
 from brainflops.analysis.projections import (
     AI_PROJECTIONS,
+    CURVE_YEARS,
     DEFAULT_PROJECTIONS,
     Point,
     ai_points,
@@ -44,7 +46,7 @@ from brainflops.model.data import EPOCH_CREDIT, top500_aggregate, training_runs
 from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
 from brainflops.model.quantity import Range, describe_written, point
-from brainflops.render import figures, markdown
+from brainflops.render import figures, html, markdown
 from brainflops.render.jsonout import (
     check_document,
     compare_document,
@@ -53,7 +55,7 @@ from brainflops.render.jsonout import (
     sensitivity_document,
     sweep_document,
 )
-from brainflops.render.units import UNITS
+from brainflops.render.units import UNITS, readable
 
 TEPS_TO_FLOPS = 1e12 / 1.7e9
 """AI Impacts: sampled computers show ~1.7 GTEPS per TFLOP/s (brain-performance-in-flops)."""
@@ -69,6 +71,21 @@ class ScenarioReport:
     sensitivity: Sensitivity | None
     checks: list[CheckResult]
     sweeps: dict[str, Sweep] = field(default_factory=dict)
+    log10_compute_quantiles: tuple[float, ...] = ()
+    """log10 of compute at each of CDF_PROBS (empty for a point estimate)."""
+
+
+CDF_PROBS = tuple(round(0.01 + 0.02 * i, 2) for i in range(50))
+"""The probabilities at which the CDF figure takes each scenario's quantiles: 1%, 3% ... 99%."""
+
+
+def compute_quantiles(est: Estimate) -> tuple[float, ...]:
+    compute = est.stats["compute_flops"]
+    if compute is None or compute.p5 == compute.p95:
+        return ()
+    drawn = np.asarray(est.draws["compute_flops"], dtype=np.float64)
+    quantiles = np.quantile(drawn, CDF_PROBS)
+    return tuple(round(float(q), 4) for q in np.log10(np.maximum(quantiles, 1e-300)))
 
 
 SWEEP_SAMPLES = 2_000
@@ -108,6 +125,7 @@ def analyse(
                 sens if sens is not None and sens.inputs else None,
                 check_estimate(est, machines),
                 grids,
+                compute_quantiles(est),
             )
         )
     return out
@@ -132,6 +150,28 @@ def _r(value: float) -> float:
 
 
 def _ladder_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
+    rows = []
+    for r in sorted(reports, key=_median):
+        c = r.estimate.stats["compute_flops"]
+        assert c is not None
+        published = r.estimate.scenario.published
+        bound = None
+        if published is not None and published.kind == "bound":
+            bound = "at_most" if published.at_most is not None else "at_least"
+        rows.append(
+            {
+                "name": r.estimate.scenario.name,
+                "bound": bound,
+                "p5": _r(c.p5),
+                "median": _r(c.median),
+                "p95": _r(c.p95),
+            }
+        )
+    return {"scenarios": rows, "lines": _machine_lines(machines)}
+
+
+def _machine_lines(machines: MachinesFile) -> list[dict[str, Any]]:
+    """The reference lines of the compute figures: the newest #1, Graph500, Landauer, AI."""
     top = newest(machines)
     fugaku = next((m for m in machines.machines if m.key() == "fugaku"), None)
     lines = []
@@ -152,24 +192,7 @@ def _ladder_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> d
     if leader.bf16_dense_flops:
         label = f"{leader.name} BF16 peak ({leader.list_date}, Epoch AI)"
         lines.append({"label": label, "value": leader.bf16_dense_flops})
-    rows = []
-    for r in sorted(reports, key=_median):
-        c = r.estimate.stats["compute_flops"]
-        assert c is not None
-        published = r.estimate.scenario.published
-        bound = None
-        if published is not None and published.kind == "bound":
-            bound = "at_most" if published.at_most is not None else "at_least"
-        rows.append(
-            {
-                "name": r.estimate.scenario.name,
-                "bound": bound,
-                "p5": _r(c.p5),
-                "median": _r(c.median),
-                "p95": _r(c.p95),
-            }
-        )
-    return {"scenarios": rows, "lines": lines}
+    return lines
 
 
 def _median(r: ScenarioReport) -> float:
@@ -369,8 +392,75 @@ def _tornado_data(s: Sensitivity) -> dict[str, Any]:
     return {
         "scenario": s.scenario,
         "output": s.output,
+        "unit": UNITS.get(s.output, ""),
         "method": s.method,
-        "inputs": [{"name": i.name, "share": _r(i.share)} for i in s.inputs],
+        "base": None if s.base is None else _r(s.base),
+        "inputs": [
+            {
+                "name": i.name,
+                "label": readable(i.name),
+                "share": _r(i.share),
+                "low": _r(i.low),
+                "high": _r(i.high),
+                "swing_low": _r(i.swing_low),
+                "swing_high": _r(i.swing_high),
+            }
+            for i in s.inputs
+        ],
+    }
+
+
+def _cdf_data(reports: Sequence[ScenarioReport], machines: MachinesFile) -> dict[str, Any]:
+    """Every scenario's compute: quantile curves, or a point; the ladder's machine lines."""
+    low, high = 9.0, 31.0  # log10 FLOP/s: what the axis can show
+    curves: list[dict[str, Any]] = []
+    points: list[dict[str, Any]] = []
+    omitted: list[str] = []
+    for r in sorted(reports, key=_median):
+        name = r.estimate.scenario.name
+        q = r.log10_compute_quantiles
+        if q:
+            if q[0] > high or q[-1] < low:
+                omitted.append(name)
+            else:
+                curves.append({"name": name, "log10_quantiles": list(q)})
+            continue
+        median = _median(r)
+        if low <= math.log10(max(median, 1e-300)) <= high:
+            points.append({"name": name, "value": _r(median)})
+        else:
+            omitted.append(name)
+    # the widest spread first: those get a colour and a name in the legend
+    curves.sort(key=lambda c: (-(c["log10_quantiles"][-1] - c["log10_quantiles"][0]), c["name"]))
+    shown: list[float] = [v for c in curves for v in c["log10_quantiles"]]
+    shown += [math.log10(p["value"]) for p in points]
+    # the Landauer line is a bound at 20 W, not a machine: the ladder shows it
+    lines = [x for x in _machine_lines(machines) if "Landauer" not in x["label"]]
+    shown += [math.log10(x["value"]) for x in lines]
+    x_range = [
+        10.0 ** max(low, math.floor(min(shown)) - 1),
+        10.0 ** min(high, math.ceil(max(shown)) + 1),
+    ]
+    return {
+        "probs": list(CDF_PROBS),
+        "curves": curves,
+        "points": points,
+        "lines": lines,
+        "x_range": x_range,
+        "omitted": omitted,
+    }
+
+
+def _parity_data(c: Comparison) -> dict[str, Any]:
+    """A scenario's P(parity by year) under each projection (history first)."""
+    return {
+        "scenario": c.estimate.scenario.name,
+        "years": list(CURVE_YEARS),
+        "newest_year": round(c.history.newest_year, 3),
+        "curves": [
+            {"name": p.name, "series": p.series, "p": [round(v, 4) for v in p.curve]}
+            for p in c.projections
+        ],
     }
 
 
@@ -399,6 +489,12 @@ def render(
             _resources_data,
         ),
         (
+            "cdf.svg",
+            "The estimates as distributions of compute",
+            figures.cdf_overlay,
+            _cdf_data,
+        ),
+        (
             "training.svg",
             "Training runs (Epoch AI) against one brain-lifetime of compute",
             figures.training,
@@ -412,18 +508,24 @@ def render(
             continue
         files[f"figures/{file}"] = draw(data)
         shown.append((file, caption))
-    tornados: dict[str, str] = {}
+    per_scenario: dict[str, list[tuple[str, str]]] = {}
     for r in reports:
+        name = r.estimate.scenario.name
+        shown_here = per_scenario.setdefault(name, [])
+        if r.log10_compute_quantiles:  # a point's curve is one step: its year says it all
+            file = f"parity-{name}.svg"
+            files[f"figures/{file}"] = figures.parity_curves(_parity_data(r.comparison))
+            shown_here.append((file, f"P(parity by year) of {name}"))
         if r.sensitivity is not None and len(r.sensitivity.inputs) > 1:  # one input: no ranking
-            name = f"tornado-{r.estimate.scenario.name}.svg"
-            files[f"figures/{name}"] = figures.tornado(_tornado_data(r.sensitivity))
-            tornados[r.estimate.scenario.name] = name
+            file = f"tornado-{name}.svg"
+            files[f"figures/{file}"] = figures.tornado(_tornado_data(r.sensitivity))
+            shown_here.append((file, f"What drives {name}"))
         for grid_name, grid in r.sweeps.items():
             figure = sweep_file(r.estimate.scenario.name, grid_name)
             files[f"figures/{figure}"] = figures.sweep(sweep_data(grid))
     projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
     files["index.md"] = markdown.index(
-        reports, projection_names, shown, tornados, samples, seed, shown_machines
+        reports, projection_names, shown, per_scenario, samples, seed, shown_machines
     )
     data = {
         "samples": samples,
@@ -447,6 +549,8 @@ def render(
         },
     }
     files["data.json"] = dumps(data)
+    svgs = {k.removeprefix("figures/"): v for k, v in files.items() if k.startswith("figures/")}
+    files["index.html"] = html.page(files["index.md"], svgs)
     files[MANIFEST] = manifest_text(files)
     return files
 
@@ -481,6 +585,12 @@ def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> l
             elif figures.read_fingerprint(old) != figures.read_fingerprint(new):
                 messages.append(f"{path}: the data it shows changed")
             continue
+        if rel.endswith(".html"):  # its figures by their data, like the SVG files
+            old, intact = html.normalised(old)
+            new, _ = html.normalised(new)
+            if not intact:
+                messages.append(f"{path}: a figure in it was changed by hand")
+                continue
         if old != new:
             diff = list(
                 itertools.islice(

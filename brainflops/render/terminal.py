@@ -140,11 +140,28 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) ->
         table.add_column("share", justify="right", no_wrap=True)
         table.add_column("", no_wrap=True)
         table.add_column("90% range", justify="right", no_wrap=True)
+        # a mixture's parts already show the output's range: no separate swing
+        base = None if result.method.startswith("mixture") else result.base
+        if base:
+            table.add_column("swing", justify="right", no_wrap=True)
         for item in result.inputs:
             bar = "█" * max(1, round(item.share * width)) if item.share > 0 else ""
-            span = f"{plain(item.low, 3)} – {plain(item.high, 3)}"
-            table.add_row(item.name, f"{item.share:.1%}", bar, span)
+            row = [
+                item.name,
+                f"{item.share:.1%}",
+                bar,
+                f"{plain(item.low, 3)} – {plain(item.high, 3)}",
+            ]
+            if base:
+                row.append(f"{ratio(item.swing_low / base)} – {ratio(item.swing_high / base)}")
+            table.add_row(*row)
         print_table(console, table)
+        if base:
+            unit = UNITS.get(result.output, "")
+            console.print(
+                f"[dim]swing: {label} with the input at its 5th, then 95th percentile and the "
+                f"others at their medians, as a multiple of {si(base, unit)}[/dim]"
+            )
     _footer(console, result.samples, result.seed)
 
 

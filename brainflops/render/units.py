@@ -113,3 +113,36 @@ def machine_needs(
     if lifetime_s is not None:
         needs.append(f"one lifetime of compute takes {duration(lifetime_s)}")
     return needs
+
+
+_WORDS = {"flops": "FLOP", "flop": "FLOP"}
+_UNIT_WORDS = {"hz": "Hz", "bytes": "bytes", "s": "s", "w": "W"}
+_PLACES = {
+    "stated": "stated",
+    "conversion": "conversion",
+    "factors": "factor",
+    "training": "training",
+    "memory": "memory",
+    "vars": "shared",
+}
+
+
+def readable(path: str) -> str:
+    """An input's dotted path as a reader says it, for figures.
+
+    `populations.cortex.cost.flops_per_event` -> "FLOP per event (cortex)";
+    `factors.dendritic_spikes` -> "dendritic spikes (factor)". The path itself stays in
+    tables and JSON, where it is what a user types into `--set`.
+    """
+    parts = path.split(".")
+    words = parts[-1].split("_")
+    unit = f", {_UNIT_WORDS[words[-1]]}" if len(words) > 1 and words[-1] in _UNIT_WORDS else ""
+    words = words[:-1] if unit else words
+    leaf = " ".join(_WORDS.get(w, w) for w in words) + unit
+    if parts[0] == "populations" and len(parts) > 2:
+        where = parts[1]
+    elif parts[0] in _PLACES and len(parts) > 1:
+        where = _PLACES[parts[0]]
+    else:
+        return leaf if len(parts) == 1 else f"{leaf} ({'.'.join(parts[:-1])})"
+    return f"{leaf} ({where})"

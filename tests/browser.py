@@ -1,0 +1,196 @@
+"""Headless Chromium, driven over the DevTools protocol on a pipe (no extra packages).
+
+`load(url)` opens a page, waits for it to load, and returns what a user would notice:
+console errors, uncaught exceptions, failed loads, and the figures as the browser laid them
+out. Chromium reads commands on fd 3 and writes replies on fd 4, each a JSON text ending
+in NUL (`--remote-debugging-pipe`).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-pipe",
+]
+
+FIGURES_JS = """
+JSON.stringify({
+  title: document.title,
+  figures: [...document.querySelectorAll("figure")].map(f => {
+    const svg = f.querySelector("svg");
+    const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    const texts = svg ? [...svg.querySelectorAll("text")] : [];
+    return {
+      id: f.id,
+      width: box.width,
+      height: box.height,
+      title: svg && svg.querySelector("title") ? svg.querySelector("title").textContent : null,
+      texts: texts.length,
+      selectable: texts.length > 0 && getComputedStyle(texts[0]).userSelect !== "none",
+    };
+  }),
+})
+"""
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class Loaded:
+    title: str = ""
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Console errors, uncaught exceptions and failed loads, as the browser reported them."""
+    screenshot: bytes = b""
+
+
+class Browser:
+    def __init__(self, binary: str, timeout_s: float = 60) -> None:
+        self.timeout_s = timeout_s
+        self.profile = tempfile.mkdtemp(prefix="brainflops-chromium-")
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+        # above 4, so that placing them on 3 and 4 in the child never overwrites the other
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_child_r, from_child_w)]
+        os.close(to_child_r)
+        os.close(from_child_w)
+
+        def place() -> None:
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.process = subprocess.Popen(
+            [binary, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=place,  # noqa: PLW1509 (single-threaded test helper)
+            pass_fds=(3, 4),
+        )
+        for fd in high:
+            os.close(fd)
+        self.buffer = b""
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str = "") -> Any:
+        self.next_id += 1
+        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_child, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._receive()
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method: str) -> dict[str, Any]:
+        for i, event in enumerate(self.events):
+            if event.get("method") == method:
+                return self.events.pop(i)
+        while True:
+            event = self._receive()
+            if event.get("method") == method:
+                return event
+            self.events.append(event)
+
+    def _receive(self) -> dict[str, Any]:
+        deadline = time.monotonic() + self.timeout_s
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.from_child], [], [], max(left, 0))
+            if not ready:
+                raise TimeoutError("Chromium did not answer")
+            chunk = os.read(self.from_child, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self.buffer += chunk
+        text, _, self.buffer = self.buffer.partition(b"\0")
+        result: dict[str, Any] = json.loads(text)
+        return result
+
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
+            self.send("Browser.close")
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for fd in (self.to_child, self.from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _errors(events: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            out.append("console: " + " ".join(str(a.get("value")) for a in params.get("args", [])))
+        elif method == "Runtime.exceptionThrown":
+            out.append("exception: " + params["exceptionDetails"].get("text", ""))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            out.append("log: " + params["entry"].get("text", ""))
+    return out
+
+
+def load(page: Path, width: int = 1280, height: int = 900) -> Loaded:
+    binary = chromium()
+    if binary is None:
+        raise FileNotFoundError("chromium")
+    browser = Browser(binary)
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        for domain in ("Runtime", "Log", "Page"):
+            browser.send(f"{domain}.enable", session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
+        browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
+        browser.wait_for("Page.loadEventFired")
+        found = browser.send(
+            "Runtime.evaluate", {"expression": FIGURES_JS, "returnByValue": True}, session=session
+        )
+        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+        state = json.loads(found["result"]["value"])
+        return Loaded(
+            state["title"],
+            state["figures"],
+            _errors(browser.events),
+            base64.b64decode(shot["data"]),
+        )
+    finally:
+        browser.close()
