@@ -472,3 +472,32 @@ def test_mixtures_stay_within_their_components(
     compute = json.loads(invoke("estimate", str(path), "--json", "-n", "2000").stdout)
     stats = compute["compute_flops"]
     assert min(low, high) * 0.999 <= stats["p5"] <= stats["p95"] <= max(low, high) * 1.001
+
+
+MARKUP = st.lists(
+    st.sampled_from(
+        [*"<>&\"'`*_[]()|#\\-: \n/=!", "script", "javascript:", "onerror", "https://", "a", "x"]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(markdown=MARKUP)
+def test_any_markdown_becomes_a_harmless_page(markdown: str) -> None:
+    """Whatever text reaches the page (a description is free text), it stays text."""
+    from brainflops.render.html import page
+    from tests.test_html import parse
+
+    text = page(markdown, {})
+    body = text[text.index("<main>") :]
+    parsed = parse(text)  # balanced tags: user text opened or closed none
+    tags = {tag for tag, _ in parsed.tags}
+    assert tags <= {"html", "head", "meta", "title", "style", "body", "main", "a", "h1", "h2",
+                    "h3", "h4", "h5", "h6", "p", "ul", "li", "code", "strong", "div", "table",
+                    "thead", "tbody", "tr", "th", "td"}  # fmt: skip
+    assert "<script" not in body
+    for tag, attrs in parsed.tags:
+        assert all(not k.startswith("on") for k in attrs), (tag, attrs)
+        href = attrs.get("href")
+        assert href is None or href.startswith(("https://", "http://", "#")), href

@@ -181,7 +181,7 @@ def page(markdown: str, svgs: Mapping[str, str], title: str = "brainflops report
                 block.append(lines[i])
                 i += 1
             out.append(_table(block))
-        elif image := _IMAGE.fullmatch(line):
+        elif (image := _IMAGE.fullmatch(line)) and image[2] in svgs:
             figure_count += 1
             out.append(_figure(image[1], image[2], svgs, figure_count))
             i += 1
