@@ -9,23 +9,15 @@ prints.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brainflops.analysis.compare import Comparison
-from brainflops.analysis.compare import compare as _compare
-from brainflops.analysis.diff import Diff
-from brainflops.analysis.diff import diff as _diff
-from brainflops.analysis.sensitivity import Sensitivity, explain
-from brainflops.analysis.sweep import Sweep
-from brainflops.analysis.sweep import sweep as _sweep
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from brainflops.engine.evaluate import Estimate as _Estimate
-from brainflops.engine.evaluate import estimate as _estimate
+from brainflops.engine.core import Estimate as _Estimate
+from brainflops.engine.core import estimate as _estimate
 from brainflops.errors import BrainflopsError, InputError
 from brainflops.io.yaml import Document, parse_yaml
-from brainflops.model.data import load_machines
 from brainflops.model.load import (
     apply_set,
     load_document,
@@ -39,6 +31,12 @@ from brainflops.render.units import LABELS, UNITS, si
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from brainflops.analysis.compare import Comparison
+    from brainflops.analysis.diff import Diff
+    from brainflops.analysis.sensitivity import Sensitivity
+    from brainflops.analysis.sweep import Sweep
+    from brainflops.model.machines import MachinesFile
 
 Source = str | Path | Mapping[str, Any] | Scenario
 """A bundled name, a path, a YAML string, a dict, or a loaded Scenario."""
@@ -144,12 +142,18 @@ def estimate(
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     set: Mapping[str, Any] | Sequence[str] | None = None,
+    *,
+    on_sampling: Callable[[], object] | None = None,
 ) -> Estimate:
-    """Every output of a scenario, as draws (`.draws`) and summaries (`.stats`)."""
+    """Every output of a scenario, as draws (`.draws`) and summaries (`.stats`).
+
+    `on_sampling` is called once the scenario turns out to need sampling (a scenario of
+    plain numbers is evaluated at once, without numpy).
+    """
     doc = None if isinstance(source, Scenario) and not set else _document(source, _sets(set))
     scenario = source if doc is None else validated(doc)
     assert isinstance(scenario, Scenario)
-    result = _estimate(scenario, samples, seed, where=doc)
+    result = _estimate(scenario, samples, seed, where=doc, on_sampling=on_sampling)
     return Estimate(**{f.name: getattr(result, f.name) for f in dataclasses.fields(result)})
 
 
@@ -165,7 +169,9 @@ def compare(
     """Against the newest TOP500 #1, the leading AI system and Fugaku (or `machine` names),
     with parity years; `machines` adds a YAML file of your own."""
     est = estimate(source, samples, seed, set)
-    return _compare(est, load_machines(None if machines is None else Path(machines)), machine)
+    from brainflops.analysis.compare import compare as _compare  # only what a call needs
+
+    return _compare(est, _machines(machines), machine)
 
 
 def sensitivity(
@@ -178,6 +184,8 @@ def sensitivity(
     """Which uncertain input drives an output's spread."""
     if output not in OUTPUTS:
         raise InputError.at("output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}")
+    from brainflops.analysis.sensitivity import explain
+
     return explain(estimate(source, samples, seed, set), output)
 
 
@@ -189,6 +197,8 @@ def diff(
     set: Mapping[str, Any] | Sequence[str] | None = None,
 ) -> Diff:
     """What differs between two scenarios and how much each difference moves each output."""
+    from brainflops.analysis.diff import diff as _diff
+
     return _diff(estimate(a, samples, seed, set), estimate(b, samples, seed, set))
 
 
@@ -206,6 +216,13 @@ def sweep(
 
     grid = [(path, [json.dumps(v) for v in values]) for path, values in vary.items()]
     doc = _document(source, _sets(set))
-    return _sweep(
-        doc, grid, load_machines(None if machines is None else Path(machines)), samples, seed
-    )
+    from brainflops.analysis.sweep import sweep as _sweep
+
+    return _sweep(doc, grid, _machines(machines), samples, seed)
+
+
+def _machines(path: str | Path | None) -> MachinesFile:
+    """The bundled machines and the user's file, if any (loaded only by calls that compare)."""
+    from brainflops.model.data import load_machines
+
+    return load_machines(None if path is None else Path(path))

@@ -25,7 +25,7 @@ from brainflops.errors import BrainflopsError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from brainflops.engine.evaluate import Estimate
+    from brainflops.engine.core import Estimate
     from brainflops.model.load import LoadedScenario
     from brainflops.model.machines import MachinesFile
 
@@ -150,10 +150,15 @@ def _load(ref: str, overrides: list[str] | None) -> LoadedScenario:
     return load_scenario(ref, overrides or ())
 
 
-def _estimate(ref: str, overrides: list[str] | None, samples: int, seed: int) -> Estimate:
+def _estimate(
+    ref: str, overrides: list[str] | None, samples: int, seed: int, json: bool = True
+) -> Estimate:
+    """The estimate through the API; for the terminal, rich is imported on the other core
+    while numpy samples (a scenario of plain numbers needs neither numpy nor a thread)."""
     from brainflops.api import estimate
 
-    return estimate(ref, samples, seed, set=overrides or ())
+    prefetch = None if json else _prefetch
+    return estimate(ref, samples, seed, set=overrides or (), on_sampling=prefetch)
 
 
 def _refs(scenarios: list[str] | None) -> list[str]:
@@ -170,15 +175,14 @@ def _batch(scenarios: list[str] | None, machines: Path | None) -> tuple[list[str
     return _refs(scenarios), load_machines(machines)
 
 
-def _prefetch(json: bool) -> None:
+def _prefetch() -> None:
     """Import the terminal renderer (rich) on the other core while the engine computes."""
-    if not json:
-        import threading
-        from importlib import import_module
+    import threading
+    from importlib import import_module
 
-        threading.Thread(
-            target=import_module, args=("brainflops.render.terminal",), daemon=True
-        ).start()
+    threading.Thread(
+        target=import_module, args=("brainflops.render.terminal",), daemon=True
+    ).start()
 
 
 def _show(
@@ -233,8 +237,7 @@ def estimate(
 ) -> None:
     """Estimate compute, memory, events and bandwidth of a scenario, with uncertainty."""
     with _errors():
-        _prefetch(json)
-        _show(json, "estimate", _estimate(scenario, set_, samples, seed), overrides=set_)
+        _show(json, "estimate", _estimate(scenario, set_, samples, seed, json), overrides=set_)
 
 
 @app.command()

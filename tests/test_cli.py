@@ -71,22 +71,39 @@ def test_version() -> None:
 
 
 def _modules_after(args: list[str]) -> set[str]:
+    """The top-level modules a command imported, and `threads=N`: the threads it started."""
     code = (
-        "import sys\nfrom brainflops.cli import app\n"
+        "import sys, threading\nfrom brainflops.cli import app\n"
         f"try:\n    app({args!r}, prog_name='brainflops')\nexcept SystemExit:\n    pass\n"
-        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), "
+        "f'threads={threading.active_count() - 1}', file=sys.stderr)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    return set(out.stdout.split())
+    return set(out.stderr.split())
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["validate", "dettmers-2015"], ["estimate", "--help"]]
+    "args",
+    [
+        ["--help"],
+        ["validate", "dettmers-2015"],
+        ["estimate", "--help"],
+        # a scenario of plain numbers: evaluated in Python floats, on one thread
+        ["estimate", "dettmers-2015"],
+        ["estimate", "dettmers-2015", "--json"],
+    ],
 )
 def test_light_commands_do_not_import_numpy(args: list[str]) -> None:
-    assert not _modules_after(args) & {"numpy", "matplotlib", "scipy"}
+    modules = _modules_after(args)
+    assert not modules & {"numpy", "matplotlib", "scipy"}
+    assert "threads=0" in modules
+
+
+def test_an_uncertain_scenario_samples_with_numpy() -> None:
+    modules = _modules_after(["estimate", "carlsmith-2020"])
+    assert "numpy" in modules and "threads=0" not in modules
 
 
 def test_python_dash_m() -> None:

@@ -214,3 +214,25 @@ def test_a_pipe_in_a_machine_name_stays_in_its_cell(tmp_path: Path) -> None:
     result = invoke("report", "moravec-1998", "-o", str(out), "--machines", str(machines))
     assert result.exit_code == 0, result.stderr
     assert "**Against a \\| b** (2030-06" in (out / "index.md").read_text()
+
+
+def test_first_difference_shows_one_bounded_region() -> None:
+    from brainflops.render.report import first_difference
+
+    old = "\n".join(f"line {i}" for i in range(100_000))
+    new = old.replace("line 50000\n", "line fifty thousand\nline 50000.5\n")
+    lines = first_difference("index.md", old, new)
+    # one line before, the one removed, the two added: lines 50,000-50,001 of the old text
+    assert lines == [
+        "--- index.md (committed)",
+        "+++ index.md (now)",
+        "@@ -50000,2 +50000,3 @@",
+        " line 49999",
+        "-line 50000",
+        "+line fifty thousand",
+        "+line 50000.5",
+    ]
+    every = first_difference("x", "a\n" * 10, "b\n" * 10, max_lines=8)
+    # 3 header lines, 10 removed and 10 added: 23 lines, 8 shown
+    assert len(every) == 9 and every[-1] == "... (15 more diff lines not shown)"
+    assert first_difference("x", "a\nb", "a\nb\nc")[2:] == ["@@ -2,1 +2,2 @@", " b", "+c"]

@@ -109,16 +109,6 @@ class MachineComparison:
         return None if compute is None or cost is None else compute.ratio.median * cost
 
 
-def _scaled(stats: Stats, divisor: float) -> Stats:
-    return Stats(
-        stats.p5 / divisor,
-        stats.median / divisor,
-        stats.p95 / divisor,
-        stats.mean / divisor,
-        stats.exact,
-    )
-
-
 def compare_machine(est: Estimate, machine: Machine, user: bool = False) -> MachineComparison:
     bits = est.scenario.precision_bits
     ratios: list[Ratio] = []
@@ -130,12 +120,12 @@ def compare_machine(est: Estimate, machine: Machine, user: bool = False) -> Mach
         if bits is not None and COMPUTE_BITS.get(key, 64) < bits:
             continue  # narrower than the brain's operations need
         label_ = "energy efficiency (" + machine.precision + ")" if key == "energy" else label
-        ratios.append(Ratio(key, label_, value, _scaled(brain, value)))
+        ratios.append(Ratio(key, label_, value, brain.over(value)))
     candidates = [r for r in ratios if r.key not in NOT_A_BOTTLENECK]
     bottleneck = max(candidates, key=lambda r: r.ratio.median).key if candidates else None
     lifetime = est.stats["lifetime_flop"]
     speed = machine.compute_flops
-    seconds = None if lifetime is None or speed is None else _scaled(lifetime, speed)
+    seconds = None if lifetime is None or speed is None else lifetime.over(speed)
     return MachineComparison(machine, tuple(ratios), bottleneck, user, seconds)
 
 

@@ -1,6 +1,6 @@
 """Layer 3: pure functions from a validated scenario to samples and summaries of every output."""
 
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from brainflops.engine.evaluate import Estimate, Stats, estimate
+from brainflops.engine.core import Estimate, Stats, estimate
 
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "Estimate", "Stats", "estimate"]

@@ -53,6 +53,25 @@ def plus(parts: Iterable[Expr | None]) -> Expr | None:
     return tuple(out)
 
 
+def scale_of(expr: Expr, base: Expr) -> float | None:
+    """c when `expr` is c × `base` term by term (c > 0), else None.
+
+    One lifetime is compute × training.seconds, energy efficiency compute ÷ power: with a
+    fixed seconds or power, each is compute scaled, and is derived instead of evaluated.
+    """
+    if len(expr) != len(base) or not base:
+        return None
+    ratios = set()
+    for a, b in zip(expr, base, strict=True):
+        if a.powers != b.powers or b.coef == 0:
+            return None
+        ratios.add(a.coef / b.coef)
+    (c, *rest) = sorted(ratios)
+    if c <= 0 or (rest and not math.isclose(rest[-1], c, rel_tol=1e-12)):
+        return None
+    return c
+
+
 @dataclass(frozen=True)
 class Model:
     """The quantities a scenario uses and the expression of every output over them."""
@@ -265,4 +284,4 @@ def build(s: Scenario) -> Model:
     return Model(b.quantities, outputs, parts, factor_names, correlations)
 
 
-__all__ = ["Expr", "Model", "Term", "build"]
+__all__ = ["Expr", "Model", "Term", "build", "scale_of"]

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from brainflops.errors import InputError
-from brainflops.io.files import path_errors, read_limited
+from brainflops.io.files import MAX_FILE_BYTES, path_errors, read_limited
 
 MANIFEST = ".brainflops-report"
 _MANIFEST_HEADER = "# brainflops report: the files below were written by brainflops"
@@ -255,10 +255,10 @@ def _swap_in(tmp: Path, target: Path) -> None:
         _remove_report(old)
 
 
-def read_report_file(out: Path, rel: str) -> str:
+def read_report_file(out: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str:
     """A report file for `--check`: a regular file, not a link, under the size limit."""
     path = out / rel
-    raw = read_limited(path, str(path), follow_symlinks=False)
+    raw = read_limited(path, str(path), limit, follow_symlinks=False)
     return raw.decode("utf-8", errors="replace")
 
 

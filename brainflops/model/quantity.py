@@ -49,7 +49,7 @@ OneLine = Annotated[str, AfterValidator(_one_line)]
 class Frozen(BaseModel):
     """Every model: unknown keys are errors, values are immutable, NaN and inf are refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 DistKind = Literal["lognormal", "loguniform", "uniform", "normal", "split_lognormal"]

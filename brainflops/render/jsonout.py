@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brainflops import __version__
-from brainflops.analysis.check import CheckResult
-from brainflops.analysis.compare import Comparison, MachineComparison
-from brainflops.analysis.diff import Diff
-from brainflops.analysis.projections import ParityYears
-from brainflops.analysis.sensitivity import Sensitivity
-from brainflops.analysis.sweep import Sweep
-from brainflops.engine.evaluate import Estimate
-from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
-from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.scenario import OUTPUTS
+
+if TYPE_CHECKING:  # an estimate's JSON needs none of the analyses (nor numpy)
+    from brainflops.analysis.check import CheckResult
+    from brainflops.analysis.compare import Comparison, MachineComparison
+    from brainflops.analysis.diff import Diff
+    from brainflops.analysis.projections import ParityYears
+    from brainflops.analysis.sensitivity import Sensitivity
+    from brainflops.analysis.sweep import Sweep
+    from brainflops.engine.core import Estimate
+    from brainflops.model.machines import MachinesFile, Top500Number1
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -170,12 +171,16 @@ def compare_document(c: Comparison) -> dict[str, Any]:
         }
         for t in c.training_runs
     ]
+    from brainflops.model.data import EPOCH_CREDIT
+
     doc["credit"] = EPOCH_CREDIT
     return doc
 
 
 def machines_document(machines: MachinesFile, history: Sequence[Top500Number1]) -> dict[str, Any]:
     """`brainflops machines --json`."""
+    from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
+
     return {
         "systems": [
             {**m.model_dump(exclude_none=True), "user": machines.is_user(m)}

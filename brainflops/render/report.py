@@ -7,8 +7,7 @@ compares without writing: Markdown and JSON byte for byte, SVGs by their data fi
 
 from __future__ import annotations
 
-import difflib
-import itertools
+import dataclasses
 import json
 import math
 import stat
@@ -35,7 +34,7 @@ from brainflops.analysis.sweep import Sweep
 from brainflops.analysis.sweep import sweep as run_sweep
 from brainflops.engine.evaluate import Estimate, estimate
 from brainflops.errors import InputError
-from brainflops.io.files import path_errors
+from brainflops.io.files import MAX_FILE_BYTES, path_errors
 from brainflops.io.reportdir import (
     MANIFEST,
     manifest_text,
@@ -117,18 +116,44 @@ def analyse(
             )
             for name, grid in s.sweeps.items()
         }
+        comparison = compare(est, machines)
+        checks = check_estimate(est, machines)
+        quantiles = compute_quantiles(est)
+        # every summary is taken: let the samples go, so memory stays one scenario's worth
+        lean, comparison = _without_samples(est, comparison)
         out.append(
             ScenarioReport(
                 portable_path(loaded.document.path),
-                est,
-                compare(est, machines),
+                lean,
+                comparison,
                 sens if sens is not None and sens.inputs else None,
-                check_estimate(est, machines),
+                checks,
                 grids,
-                compute_quantiles(est),
+                quantiles,
             )
         )
     return out
+
+
+_NO_SAMPLES = np.empty(0)
+
+
+def _without_samples(est: Estimate, c: Comparison) -> tuple[Estimate, Comparison]:
+    """The estimate and comparison with their per-sample arrays dropped (summaries kept)."""
+    lean = dataclasses.replace(est, draws={}, components=(), choice=None)
+    resources = tuple(
+        dataclasses.replace(r, history=dataclasses.replace(r.history, years=_NO_SAMPLES))
+        for r in c.resources
+    )
+    return lean, dataclasses.replace(
+        c,
+        estimate=lean,
+        history=dataclasses.replace(c.history, years=_NO_SAMPLES),
+        ai_history=None
+        if c.ai_history is None
+        else dataclasses.replace(c.ai_history, years=_NO_SAMPLES),
+        resources=resources,
+    )
 
 
 def portable_path(path: str) -> str:
@@ -558,8 +583,10 @@ def render(
 def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> list[str]:
     """What differs between the generated report and `out`, as lines for a human; [] if fresh.
 
-    Reads nothing but regular files inside `out` (no links followed), each under the size
-    limit; an SVG must be as brainflops wrote it and show the same data.
+    Reads nothing but regular files inside `out` (no links followed), each at most about
+    twice the size of what the report writes there; an SVG must be as brainflops wrote it
+    and show the same data. Each stale file shows only its first differing region, found
+    in linear time, so a report of any size is checked in bounded time.
     """
     with path_errors(str(out), "cannot read the report"):
         if not out.is_dir():
@@ -577,8 +604,13 @@ def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> l
         if not stat.S_ISREG(on_disk[rel].st_mode):
             messages.append(f"{path}: not a regular file (a link or a special file)")
             continue
-        old = read_report_file(out, rel)
         new = files[rel]
+        limit = 2 * len(new.encode()) + MAX_FILE_BYTES
+        if on_disk[rel].st_size > limit:
+            size = on_disk[rel].st_size
+            messages.append(f"{path}: stale ({size:,} bytes where the report writes far fewer)")
+            continue
+        old = read_report_file(out, rel, limit)
         if rel.endswith(".svg"):
             if not figures.intact(old):
                 messages.append(f"{path}: changed by hand (it is not the SVG brainflops wrote)")
@@ -592,23 +624,37 @@ def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> l
                 messages.append(f"{path}: a figure in it was changed by hand")
                 continue
         if old != new:
-            diff = list(
-                itertools.islice(
-                    difflib.unified_diff(
-                        old.splitlines(),
-                        new.splitlines(),
-                        f"{rel} (committed)",
-                        f"{rel} (now)",
-                        lineterm="",
-                        n=1,
-                    ),
-                    max_diff_lines + 1,
-                )
-            )
-            messages += [f"{path}: stale", *diff[:max_diff_lines]]
-            if len(diff) > max_diff_lines:
-                messages.append("... (more diff lines not shown)")
+            messages += [f"{path}: stale", *first_difference(rel, old, new, max_diff_lines)]
     return messages
 
 
-__all__ = ["ScenarioReport", "analyse", "render", "stale_files"]
+def first_difference(name: str, old: str, new: str, max_lines: int = 40) -> list[str]:
+    """The first region where two texts differ, as unified-diff lines (at most `max_lines`).
+
+    The common head and tail are skipped in one pass each: linear in the size of the texts,
+    where a full diff can take minutes on a report of hundreds of scenarios.
+    """
+    a, b = old.splitlines(), new.splitlines()
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    removed, added = a[head : len(a) - tail], b[head : len(b) - tail]
+    context = a[head - 1 : head] if head else []
+    lines = [
+        f"--- {name} (committed)",
+        f"+++ {name} (now)",
+        f"@@ -{head + 1 - len(context)},{len(removed) + len(context)} "
+        f"+{head + 1 - len(context)},{len(added) + len(context)} @@",
+        *(f" {line}" for line in context),
+        *(f"-{line}" for line in removed),
+        *(f"+{line}" for line in added),
+    ]
+    if len(lines) > max_lines:
+        return [*lines[:max_lines], f"... ({len(lines) - max_lines} more diff lines not shown)"]
+    return lines
+
+
+__all__ = ["ScenarioReport", "analyse", "first_difference", "render", "stale_files"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -11,19 +11,20 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from brainflops.analysis.check import CheckResult
-from brainflops.analysis.compare import Comparison, MachineComparison
-from brainflops.analysis.diff import Diff
-from brainflops.analysis.projections import History, ParityYears
-from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES, Sensitivity
-from brainflops.analysis.sweep import Sweep
-from brainflops.engine.evaluate import Estimate
-from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
-from brainflops.model.machines import MachinesFile, Top500Number1
 from brainflops.model.quantity import Range, describe_written
 from brainflops.model.scenario import OUTPUTS, Scenario
 from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
 from brainflops.render.units import year as year_text
+
+if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their data)
+    from brainflops.analysis.check import CheckResult
+    from brainflops.analysis.compare import Comparison, MachineComparison
+    from brainflops.analysis.diff import Diff
+    from brainflops.analysis.projections import History, ParityYears
+    from brainflops.analysis.sensitivity import Sensitivity
+    from brainflops.analysis.sweep import Sweep
+    from brainflops.engine.core import Estimate
+    from brainflops.model.machines import MachinesFile, Top500Number1
 
 
 def interval(p5: float, p95: float, unit: str) -> str:
@@ -128,6 +129,8 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) ->
             "each index also counts what an input shares with those it is correlated with.[/dim]"
         )
     if result.method == "too few samples":
+        from brainflops.analysis.sensitivity import MIN_BINNED_SAMPLES
+
         console.print(
             f"Too few samples ({result.samples:,}) to estimate shares by binning; "
             f"use --samples {MIN_BINNED_SAMPLES:,} or more."
@@ -211,6 +214,8 @@ def print_compare(console: Console, c: Comparison) -> None:
         if shown:
             _print_projections(console, title, shown, uncertain)
     _print_training(console, c)
+    from brainflops.model.data import EPOCH_CREDIT
+
     console.print(f"[dim]{EPOCH_CREDIT}[/dim]")
     _footer(console, c.estimate.samples, c.estimate.seed)
 
@@ -424,6 +429,8 @@ def _listing(title: str, columns: Sequence[str]) -> Table:
 
 def _print_ai_systems(console: Console) -> None:
     """The leading AI systems (Epoch AI) and the accelerator catalogue."""
+    from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
+
     table = _listing(
         "Leading AI systems (BF16/FP8 dense peak; planned ones are never compared)",
         ("system", "from", "chips", "BF16", "FP8", "power", "cost"),

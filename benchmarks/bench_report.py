@@ -1,0 +1,101 @@
+"""A report of many uncertain `extends:` variants: time and peak memory, whole processes.
+
+    python benchmarks/bench_report.py [--variants 200] [--repeats 3] [--baseline DIR]
+
+Writes N variants of carlsmith-2020 (each extends it and sets its own firing-rate range),
+then times, in turns: one `estimate` of one variant (the unit the goal is stated in),
+`report` of all of them, and a stale `report --check` of the report just written. Peak
+memory is the largest resident set of any one run. `--baseline DIR` runs the same commands
+from another checkout (say a `git worktree` of an older commit) side by side.
+
+Goals (README): the report under 20 x one estimate and under 1 GB; a stale --check within
+1.5 x the time of writing the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+VARIANT = """brainflops: 1
+extends: carlsmith-2020
+name: variant-{i}
+title: carlsmith-2020 with firing rates {low:g} to {high:g} Hz
+populations:
+  all:
+    firing_rate_hz: {{low: {low:g}, high: {high:g}, ci: 68.27}}
+"""
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process (wait4's rusage)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # a stale --check exits 1
+        raise SystemExit(f"{argv} exited {code}: {errors.decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--variants", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
+    args = parser.parse_args()
+    checkouts = {"this checkout": Path(__file__).resolve().parents[1]}
+    if args.baseline:
+        checkouts["baseline"] = args.baseline.resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "variants"
+        folder.mkdir()
+        for i in range(args.variants):
+            low = 0.05 + 0.001 * i
+            (folder / f"variant-{i}.yaml").write_text(VARIANT.format(i=i, low=low, high=20 * low))
+        first = str(folder / "variant-0.yaml")
+        results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for _ in range(args.repeats):
+            for label, root in checkouts.items():
+                env = {**os.environ, "PYTHONPATH": str(root)}
+                out = Path(tmp) / f"report-{label.replace(' ', '-')}"
+                shutil.rmtree(out, ignore_errors=True)
+                brainflops = [sys.executable, "-m", "brainflops"]
+                steps = {
+                    "estimate (one variant)": [*brainflops, "estimate", first],
+                    "report": [*brainflops, "report", str(folder), "-o", str(out)],
+                }
+                for step, argv in steps.items():
+                    results.setdefault((label, step), []).append(run(argv, env))
+                # stale: one variant changes after the report was written
+                stale = folder / "variant-0.yaml"
+                original = stale.read_text()
+                stale.write_text(original.replace("carlsmith-2020 with", "carlsmith-2020, with"))
+                check = [*brainflops, "report", str(folder), "-o", str(out), "--check"]
+                results.setdefault((label, "stale report --check"), []).append(run(check, env))
+                stale.write_text(original)
+    print(f"{args.variants} variants, median of {args.repeats} runs in turns (peak: largest)\n")
+    print("| checkout | command | median | × one estimate | peak memory |")
+    print("|---|---|---:|---:|---:|")
+    for label in checkouts:
+        unit = statistics.median(w for w, _ in results[(label, "estimate (one variant)")])
+        for (name, step), runs in results.items():
+            if name != label:
+                continue
+            wall = statistics.median(w for w, _ in runs)
+            peak = max(m for _, m in runs)
+            print(f"| {label} | {step} | {wall:.2f} s | {wall / unit:.1f} | {peak:.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()

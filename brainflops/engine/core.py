@@ -1,0 +1,208 @@
+"""What every estimate is, and the estimate of a scenario without uncertainty.
+
+A scenario whose quantities are all numbers is evaluated here in plain Python floats
+(the same IEEE arithmetic numpy does on float64): it never imports numpy nor starts a
+thread, so `brainflops estimate dettmers-2015` starts as fast as the command line can.
+Anything uncertain goes to the Monte Carlo engine (`engine.evaluate`, numpy).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from brainflops.engine.expr import Expr, Model, build, scale_of
+from brainflops.errors import InputError
+from brainflops.io.yaml import Document
+from brainflops.model.quantity import Range, point
+from brainflops.model.scenario import OUTPUTS, Scenario
+
+if TYPE_CHECKING:
+    from brainflops.engine.sampling import Array
+
+CHUNK = 1_000_000
+MAX_SAMPLES = 50_000_000
+MAX_SEED = 2**63 - 1
+
+Values = Mapping[str, "Array | float"]
+Where = Document | str | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The summary every output reports."""
+
+    p5: float
+    median: float
+    p95: float
+    mean: float
+    exact: bool = False
+
+    def as_dict(self) -> dict[str, float]:
+        return {"p5": self.p5, "median": self.median, "p95": self.p95, "mean": self.mean}
+
+    def times(self, factor: float) -> Stats:
+        """The summary of the output × a positive constant: percentiles and mean scale."""
+        p5, median, p95, mean = (v * factor for v in (self.p5, self.median, self.p95, self.mean))
+        return Stats(p5, median, p95, mean, self.exact)
+
+    def over(self, divisor: float) -> Stats:
+        """The summary of the output ÷ a positive constant (a ratio to a machine)."""
+        p5, median, p95, mean = (v / divisor for v in (self.p5, self.median, self.p95, self.mean))
+        return Stats(p5, median, p95, mean, self.exact)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Every output of one scenario, as samples and as summaries."""
+
+    scenario: Scenario
+    model: Model
+    samples: int
+    seed: int
+    stats: dict[str, Stats | None]
+    draws: dict[str, Array | float] = field(repr=False)
+    """The samples of every known output (a float where the output has no uncertainty)."""
+    compute_shares: dict[str, float] = field(default_factory=dict)
+    """Each population's median share of compute_flops (a mixture: each component's weight)."""
+    components: tuple[Estimate, ...] = field(default=(), repr=False)
+    """A mixture's components, each estimated on the same seed."""
+    choice: Array | None = field(default=None, repr=False)
+    """A mixture: the component each sample drew."""
+
+    @property
+    def uncertain(self) -> bool:
+        if self.components:
+            return len(self.components) > 1 or self.components[0].uncertain
+        return any(isinstance(q, Range) for q in self.model.quantities.values())
+
+    def factor_medians(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for path, q in self.model.quantities.items():
+            if path.startswith("factors.") and not path.endswith((".memory", ".communication")):
+                out[path.removesuffix(".compute")] = point(q)
+        return out
+
+
+def check_run(samples: int, seed: int) -> None:
+    """The run's own settings, refused before anything is drawn."""
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InputError.at("--samples", f"must be between 1 and {MAX_SAMPLES:,} (got {samples})")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError.at("--seed", f"must be between 0 and 2**63 - 1 (got {seed})")
+
+
+def located(where: Where, quantity: str, message: str) -> InputError:
+    """An error about one quantity, at its line in the file when the document is known."""
+    if isinstance(where, Document):
+        _, pos = where.locate(tuple(quantity.split(".")))
+        if pos is not None:
+            return InputError.at(pos.file, f"{quantity}: {message}", pos.line, pos.col)
+        return InputError.at(where.path, f"{quantity}: {message}")
+    return InputError.at(where or quantity, f"{quantity}: {message}" if where else message)
+
+
+def _shown(where: Where, scenario: Scenario) -> str:
+    if isinstance(where, Document):
+        return where.path
+    return where or scenario.name
+
+
+def evaluate_numbers(expr: Expr, values: Mapping[str, float]) -> float:
+    """Σ coef × Π value^exponent on plain floats: overflow gives inf, as numpy does."""
+    total = 0.0
+    for term in expr:
+        acc = term.coef
+        for name, exp in term.powers:
+            v = values[name]
+            acc = acc * (v if exp == 1 else power(v, exp))
+        total = total + acc
+    return total
+
+
+def power(value: float, exp: float) -> float:
+    """value**exp on a float, overflowing to inf (Python raises) as numpy does."""
+    try:
+        return float(value**exp)
+    except OverflowError:
+        return math.inf
+    except ZeroDivisionError:  # 0 to a negative power
+        return math.inf
+
+
+def estimate(
+    scenario: Scenario,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    *,
+    where: Where = None,
+    chunk: int = CHUNK,
+    on_sampling: Callable[[], object] | None = None,
+) -> Estimate:
+    """Evaluate every output of a scenario over `samples` draws (in chunks of `chunk`).
+
+    `where` (the document, or a path to name) locates errors in the user's file;
+    `on_sampling` is called once the scenario turns out to need sampling (the command
+    line uses it to import its renderer on the other core meanwhile).
+    """
+    check_run(samples, seed)
+    model = None if scenario.method == "mixture" else build(scenario)
+    if model is not None and not any(isinstance(q, Range) for q in model.quantities.values()):
+        return _point_estimate(scenario, model, samples, seed, where)
+    if on_sampling is not None:
+        on_sampling()
+    from brainflops.engine.evaluate import sampled_estimate  # numpy, only when needed
+
+    return sampled_estimate(scenario, model, samples, seed, where=where, chunk=chunk)
+
+
+def _point_estimate(
+    scenario: Scenario, model: Model, samples: int, seed: int, where: Where
+) -> Estimate:
+    values = {k: v for k, v in model.quantities.items() if not isinstance(v, Range)}
+    known = {k: e for k, e in model.outputs.items() if e is not None}
+    numbers = {k: evaluate_numbers(e, values) for k, e in known.items()}
+    for name, number in numbers.items():
+        if not math.isfinite(number):
+            raise not_finite(name, where, scenario)
+    stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
+    stats.update({k: Stats(v, v, v, v, exact=True) for k, v in numbers.items()})
+    total = numbers["compute_flops"]
+    shares = {
+        k: (evaluate_numbers(e, values) / total if total else 0.0)
+        for k, e in model.compute_parts.items()
+    }
+    draws: dict[str, Array | float] = dict(numbers)
+    return finished(Estimate(scenario, model, samples, seed, stats, draws, shares), where)
+
+
+def not_finite(name: str, where: Where, scenario: Scenario) -> InputError:
+    return InputError.at(
+        _shown(where, scenario),
+        f"{name} is not a finite number (it overflows float64 or is undefined); "
+        "check the magnitudes of its inputs",
+    )
+
+
+def scaled_outputs(known: Mapping[str, Expr]) -> dict[str, float]:
+    """The outputs that are compute times a positive constant, with that constant."""
+    compute = known.get("compute_flops")
+    if compute is None:
+        return {}
+    found = {k: scale_of(e, compute) for k, e in known.items() if k != "compute_flops"}
+    return {k: c for k, c in found.items() if c is not None}
+
+
+def finished(est: Estimate, where: Where) -> Estimate:
+    """The estimate, once no summary overflows (a mean past float64 is an input error)."""
+    for name, summary in est.stats.items():
+        if summary is not None and not all(map(math.isfinite, summary.as_dict().values())):
+            raise InputError.at(
+                _shown(where, est.scenario),
+                f"{name}: its mean or percentiles overflow float64 (a range too wide for "
+                "its magnitude?); narrow the ranges",
+            )
+    return est
