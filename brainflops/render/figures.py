@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from brainflops.errors import BrainflopsError
+from brainflops.render.svgplot import Plot, log_ticks, text_width
 from brainflops.render.units import plain, si
 
 FINGERPRINT = re.compile(r"<!-- brainflops-data-sha256: ([0-9a-f]{64}) -->")
@@ -92,12 +93,17 @@ def _svg(fig: Any, data: FigureData, desc: str, title: str | None = None) -> str
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
-    head, sep, rest = text.partition("?>\n")
-    stamp = f"<!-- brainflops-data-sha256: {fingerprint(data)} -->\n{_SEAL_SLOT}\n"
-    opening = SVG_OPENING.search(rest)
+    opening = SVG_OPENING.search(text)
     if opening is not None:
         label = f"\n <title>{escape(title)}</title>\n <desc>{escape(desc)}</desc>"
-        rest = rest[: opening.end()] + label + rest[opening.end() :]
+        text = text[: opening.end()] + label + text[opening.end() :]
+    return _stamped(text, data)
+
+
+def _stamped(text: str, data: FigureData) -> str:
+    """An SVG with its data's fingerprint after the XML declaration, then sealed."""
+    head, sep, rest = text.partition("?>\n")
+    stamp = f"<!-- brainflops-data-sha256: {fingerprint(data)} -->\n{_SEAL_SLOT}\n"
     return seal(f"{head}{sep}{stamp}{rest}")
 
 
@@ -327,52 +333,56 @@ def tornado(data: FigureData) -> str:
 
     A bar runs from the output with the input at its 5th percentile to the output with it
     at its 95th, every other input at its median; the widest swing is on top. The label
-    gives the input's own 5-95% range and its share of the variance of log10(output).
+    gives the input's share of the variance of log10(output); each end says the input's
+    value there. Drawn by `svgplot` (one per scenario: it must be fast).
     """
     inputs = sorted(data["inputs"], key=lambda i: -abs(math.log(i["swing_high"] / i["swing_low"])))
-    unit = data["unit"]
-    fig = _pyplot_free_figure(7.5, 0.42 * len(inputs) + 1.5)
-    ax = fig.add_subplot()
-    base = data["base"]
-    for y, item in enumerate(reversed(inputs)):
-        left, right = sorted((item["swing_low"], item["swing_high"]))
-        ax.barh(y, right - left, left=left, height=0.6, color="#4C72B0", alpha=0.85)
-        # each end says which end of the input drew it
-        ends = (("p5", item["swing_low"], item["low"]), ("p95", item["swing_high"], item["high"]))
-        for which, value, end in ends:
-            outward = value >= base
-            ax.annotate(
-                f"{which} {plain(end, 3)}",
-                (value, y),
-                xytext=(3 if outward else -3, 0),
-                textcoords="offset points",
-                ha="left" if outward else "right",
-                va="center",
-                fontsize=7,
-                color="#333333",
-            )
-    ax.axvline(base, color="black", lw=0.9)
-    labels = [f"{i['label']}\n{i['share']:.0%} of the variance" for i in reversed(inputs)]
-    ax.set_yticks(range(len(inputs)), labels, fontsize=8)
-    ax.set_xscale("log")
+    unit, base = data["unit"], data["base"]
     lows = [min(i["swing_low"], i["swing_high"]) for i in inputs]
     highs = [max(i["swing_low"], i["swing_high"]) for i in inputs]
-    ax.set_xlim(min(lows) / 4, max(highs) * 4)
-    _si_axis(ax.xaxis, unit, base=1000 if max(highs) / min(lows) > 1e6 else 10)
-    ax.set_xlabel(
-        f"{data['output']} with one input at its p5 or p95, the others at their medians\n"
-        f"(line: every input at its median, {si(base, unit)})"
+    labels = [(i["label"], f"{i['share']:.0%} of the variance") for i in inputs]
+    left = 24 + max(text_width(s, 11) for pair in labels for s in pair)
+    row = 46.0
+    # room on both sides for the end labels: a fifth of the span, at least one decade
+    pad = 10 ** max(1.0, 0.2 * math.log10(max(highs) / min(lows)))
+    x_range = (min(lows) / pad, max(highs) * pad)
+    plot = Plot(760, 70 + row * len(inputs) + 80, (left, 40, 70, 80), x_range, (0, 1), log_x=True)
+    mixture = str(data["method"]).startswith("mixture")
+    what = (
+        f"{data['output']}: each component's 5-95% range (and the whole mixture's)"
+        if mixture
+        else f"{data['output']} with one input at its p5 or p95, the others at their medians"
     )
-    ax.grid(axis="x", color="#eeeeee", lw=0.5)
-    ax.set_axisbelow(True)
-    ax.set_title(f"{data['scenario']}: what drives the uncertainty ({data['method']})")
-    return _svg(
-        fig,
-        data,
+    line = "the mixture's median" if mixture else "every input at its median"
+    ticks = log_ticks(*x_range, lambda v: tick_label(v, unit))
+    plot.x_axis(ticks, (what, f"(line: {line}, {si(base, unit)})"))
+    for index, (item, (name, share)) in enumerate(zip(inputs, labels, strict=True)):
+        y = plot.top + row * (index + 0.5)
+        plot.text(left - 10, y - 2, name, anchor="end")
+        plot.text(left - 10, y + 12, share, size=10, anchor="end", fill="#555555")
+        if item["swing_low"] == item["swing_high"]:  # a point: a mark and its value
+            plot.add(
+                f'<circle cx="{plot.x(item["swing_low"]):.2f}" cy="{y:.2f}" r="4" fill="#6b8cc2"/>'
+            )
+            plot.text(plot.x(item["swing_low"]) + 8, y + 4, plain(item["low"], 3), size=9.5)
+            continue
+        plot.rect(item["swing_low"], item["swing_high"], y, row * 0.6, "#6b8cc2")
+        for which, value, end in (
+            ("p5", item["swing_low"], item["low"]),
+            ("p95", item["swing_high"], item["high"]),
+        ):
+            outward = value >= base
+            x = plot.x(value) + (5 if outward else -5)
+            anchor = "start" if outward else "end"
+            plot.text(x, y + 4, f"{which} {plain(end, 3)}", size=9.5, anchor=anchor)
+    plot.vline(base, "#111111", 1.2)
+    title = f"{data['scenario']}: what drives the uncertainty ({data['method']})"
+    desc = (
         f"A tornado chart of {data['scenario']}: for each uncertain input, a bar from the "
         f"{data['output']} at the input's 5th percentile to that at its 95th, the others at "
-        f"their medians, around the line at {si(base, unit)}.",
+        f"their medians, around the line at {si(base, unit)}."
     )
+    return _stamped(plot.svg(title, desc), data)
 
 
 def cdf_overlay(data: FigureData) -> str:
@@ -439,40 +449,37 @@ def cdf_overlay(data: FigureData) -> str:
 
 
 def parity_curves(data: FigureData) -> str:
-    """P(parity by year) for one scenario under each projection, history first."""
-    fig = _pyplot_free_figure(7.5, 4.2)
-    ax = fig.add_subplot()
+    """P(parity by year) for one scenario under each projection, history first.
+
+    Drawn by `svgplot` (one per scenario: it must be fast).
+    """
     years = data["years"]
-    styles = ("-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1)))
+    plot = Plot(760, 430, (64, 24, 48, 62), (years[0], years[-1]), (0, 1.0))
+    first = math.ceil(years[0] / 20) * 20
+    plot.x_axis([(y, str(y)) for y in range(first, int(years[-1]) + 1, 20)], ("year",))
+    plot.y_axis([(p / 5, f"{p / 5:.1f}") for p in range(6)], "P(a machine has matched it)")
+    newest = data["newest_year"]
+    plot.vline(newest, "#999999", 0.9)
+    note = "history | projection"
+    plot.text(plot.x(newest), plot.top - 6, note, size=10, anchor="middle", fill="#777777")
+    dashes = ("", "6 3", "2 2", "6 2 2 2", "8 2", "1 2", "4 2 1 2")
     colours = ("#C44E52", "#DD8452", "#8172B3", "#2ca02c", "#DA8BC3", "#8C8C8C", "#937860")
+    legend_x = plot.width - plot.right - 230
+    legend_y = plot.y(0) - 16 * len(data["curves"]) - 4
     for index, curve in enumerate(data["curves"]):
-        style, colour = styles[index % len(styles)], colours[index % len(colours)]
+        dash, colour = dashes[index % len(dashes)], colours[index % len(colours)]
+        plot.steps(years, curve["p"], stroke=colour, dash=dash)
         label = curve["name"] + (" (BF16 peak)" if curve["series"] == "ai" else " (HPL FP64)")
-        ax.step(years, curve["p"], where="post", ls=style, color=colour, lw=1.5, label=label)
-    ax.axvline(data["newest_year"], color="#999999", lw=0.8)
-    ax.annotate(
-        "history | projection",
-        (data["newest_year"], 1.0),
-        xytext=(0, 4),
-        textcoords="offset points",
-        ha="center",
-        fontsize=7,
-        color="#777777",
-    )
-    ax.set_xlim(years[0], years[-1])
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("year")
-    ax.set_ylabel("P(a machine has matched the brain's compute)")
-    ax.grid(color="#eeeeee", lw=0.5)
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
-    ax.set_title(f"{data['scenario']}: probability of compute parity by year", pad=14)
-    return _svg(
-        fig,
-        data,
+        y = legend_y + 16 * index
+        plot.line_px(legend_x, y, legend_x + 26, y, stroke=colour, width=1.6, dash=dash)
+        plot.text(legend_x + 32, y + 4, label, size=10.5)
+    title = f"{data['scenario']}: probability of compute parity by year"
+    desc = (
         f"For {data['scenario']}, the probability that a machine has matched the brain's "
         "compute by each year under each projection: the history of lists first, then the "
-        "projection.",
+        "projection."
     )
+    return _stamped(plot.svg(title, desc), data)
 
 
 def resources(data: FigureData) -> str:
