@@ -367,7 +367,8 @@ def parity_years(
     projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
     newest = past.newest_year
     years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
-    capped = np.sort(np.where(np.isfinite(years), years, _NEVER))
+    # stable: a run-merging sort, linear when compare passes sorted compute (years follow it)
+    capped = np.sort(np.where(np.isfinite(years), years, _NEVER), kind="stable")
     p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
     trend = projection.trend
 
