@@ -70,7 +70,7 @@ def main() -> None:
                 env = {**os.environ, "PYTHONPATH": str(root)}
                 out = Path(tmp) / f"report-{label.replace(' ', '-')}"
                 shutil.rmtree(out, ignore_errors=True)
-                brainflops = [sys.executable, "-m", "brainflops"]
+                brainflops = [sys.executable, "-P", "-m", "brainflops"]  # -P: no cwd on the path
                 steps = {
                     "estimate (one variant)": [*brainflops, "estimate", first],
                     "report": [*brainflops, "report", str(folder), "-o", str(out)],

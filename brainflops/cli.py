@@ -108,6 +108,12 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort, SystemExit):
         raise
+    except MemoryError:  # the machine (or a ulimit) had less memory than the run needs
+        _stderr(
+            "error: not enough memory for this run; use fewer --samples (the draws of one "
+            "run may take up to 4 GiB)"
+        )
+        raise typer.Exit(2) from None
     except OSError as exc:
         if _is_output_error(exc):
             _output_failed(exc)  # here, before click turns a broken pipe into exit 1

@@ -36,6 +36,10 @@ class InputError(BrainflopsError):
         self.problems = problems if isinstance(problems, list) else [problems]
         super().__init__("\n".join(p.render() for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        """Pickled with its problems (a report's worker processes send errors back)."""
+        return (type(self), (self.problems,))
+
     @classmethod
     def at(
         cls, path: str, message: str, line: int | None = None, col: int | None = None

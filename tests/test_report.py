@@ -236,3 +236,29 @@ def test_first_difference_shows_one_bounded_region() -> None:
     # 3 header lines, 10 removed and 10 added: 23 lines, 8 shown
     assert len(every) == 9 and every[-1] == "... (15 more diff lines not shown)"
     assert first_difference("x", "a\nb", "a\nb\nc")[2:] == ["@@ -2,1 +2,2 @@", " b", "+c"]
+
+
+def test_worker_processes_give_the_same_report_byte_for_byte() -> None:
+    from brainflops.model.data import load_machines
+    from brainflops.render.report import PARALLEL_FROM, analyse, render
+
+    refs = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))[:PARALLEL_FROM]
+    machines = load_machines(None)
+    alone = render(analyse(refs, machines, 2000, 7, workers=1), machines, 2000, 7)
+    shared = render(analyse(refs, machines, 2000, 7, workers=2), machines, 2000, 7)
+    assert alone == shared
+
+
+def test_worker_processes_report_the_first_error_in_order(tmp_path: Path, write: Any) -> None:
+    from brainflops.errors import InputError
+    from brainflops.model.data import load_machines
+    from brainflops.render.report import PARALLEL_FROM, analyse
+
+    refs = [f"wbe-2008-level{n}" for n in range(3, 3 + PARALLEL_FROM - 2)]
+    broken = write("broken.yaml", "brainflops: 1\nname: [\n")
+    twice = str(ROOT / "scenarios" / "wbe-2008-level3.yaml")
+    # a duplicate name comes before the broken file: it is the error a sequential run meets
+    with pytest.raises(InputError, match="'wbe-2008-level3' is also used by"):
+        analyse([*refs, twice, str(broken)], load_machines(None), 1000, 1, workers=2)
+    with pytest.raises(InputError, match="broken.yaml:3:1: YAML error"):
+        analyse([*refs, str(broken), twice], load_machines(None), 1000, 1, workers=2)

@@ -59,6 +59,10 @@ __all__ = [
 
 MAX_DRAW_BYTES = 4 * 1024**3
 """The arrays one evaluation may hold; more samples than fit are refused before drawing."""
+PART_BATCH = 4
+"""Populations evaluated at once (one per thread), then added to compute in their order."""
+DRAW_BUDGET = 16 * 1024**2
+"""Input draws held at once (128 MiB of float64): the chunk shrinks as the inputs grow."""
 _Z95 = NormalDist().inv_cdf(0.95)
 
 
@@ -294,44 +298,53 @@ def sampled_estimate(
     if model is None:
         return _mixture(scenario, samples, seed, where, chunk)
     known = {k: e for k, e in model.outputs.items() if e is not None}
-    uncertain = any(isinstance(q, Range) for q in model.quantities.values())
-    draws: dict[str, Array | float] = {}
-    part_draws: dict[str, Array | float] = {}
-    if not uncertain:
-        points = {k: v for k, v in model.quantities.items() if not isinstance(v, Range)}
-        draws = {k: float(evaluate(e, points)) for k, e in known.items()}
-        part_draws = {k: float(evaluate(e, points)) for k, e in model.compute_parts.items()}
-    else:
-        source = _Draws(model.quantities, seed, where, model.correlations)
-        kept = len(known) + len(model.compute_parts)
-        check_memory(
-            samples * kept + min(chunk, samples) * (len(source.streams) + len(source.copula)),
-            f"{kept} outputs and populations × {samples:,} samples",
-        )
-        in_parts = tuple(t for e in model.compute_parts.values() for t in e)
-        derived = {"compute_flops"} if known.get("compute_flops") == in_parts else set()
-        scaled = scaled_outputs(known)
-        full = {k: np.empty(samples) for k in known if k not in scaled}
-        parts = {k: np.empty(samples) for k in model.compute_parts}
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for start in range(0, samples, chunk):
-                size = min(chunk, samples - start)
-                values = source.chunk(size)
-                jobs = [(e, full[k]) for k, e in known.items() if k not in derived | set(scaled)]
-                jobs += [(e, parts[k]) for k, e in model.compute_parts.items()]
+    source = _Draws(model.quantities, seed, where, model.correlations)
+    streams = len(source.streams) + len(source.copula)
+    # the draws of one chunk are streams × chunk values: bound them, whatever the streams
+    chunk = max(1, min(chunk, DRAW_BUDGET // max(streams, 1)))
+    head = min(samples, SHARE_SAMPLES)
+    scaled = scaled_outputs(known)
+    kept = [k for k in known if k not in scaled]
+    check_memory(
+        samples * len(kept) + min(chunk, samples) * (streams + 2) + head * len(model.compute_parts),
+        f"{len(kept)} outputs × {samples:,} samples",
+    )
+    in_parts = tuple(t for e in model.compute_parts.values() for t in e)
+    derived = {"compute_flops"} if known.get("compute_flops") == in_parts else set()
+    full = {k: np.empty(samples) for k in kept}
+    # a population's draws are only needed for its share of compute: keep the first `head`
+    parts = {k: np.empty(head) for k in model.compute_parts}
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for start in range(0, samples, chunk):
+            size = min(chunk, samples - start)
+            values = source.chunk(size)
+            jobs = [(e, full[k]) for k, e in known.items() if k in kept and k not in derived]
 
-                def fill(job: tuple[Expr, Array], lo: int = start, n: int = size) -> None:
-                    job[1][lo : lo + n] = evaluate(job[0], values)  # noqa: B023
+            def fill(job: tuple[Expr, Array], lo: int = start, n: int = size) -> None:
+                job[1][lo : lo + n] = evaluate(job[0], values)  # noqa: B023
 
-                _parallel(fill, jobs)
-                if derived:  # compute is the sum of the parts: add them, do not recompute
-                    window = full["compute_flops"][start : start + size]
+            _parallel(fill, jobs)
+            if derived or start < head:  # one population at a time: O(chunk) extra memory
+                window = full["compute_flops"][start : start + size] if derived else None
+                if window is not None:
                     window[:] = 0.0
-                    for part in parts.values():
-                        window += part[start : start + size]
-        draws, part_draws = dict(full), dict(parts)
-        for name, factor in scaled.items():
-            draws[name] = draws["compute_flops"] * factor
+                names = list(model.compute_parts)
+                for first in range(0, len(names), PART_BATCH):  # a few at once, added in order
+                    batch = names[first : first + PART_BATCH]
+                    evaluated = _parallel(
+                        lambda name: evaluate(model.compute_parts[name], values),  # noqa: B023
+                        batch,
+                    )
+                    for name, drawn in zip(batch, evaluated, strict=True):
+                        part = np.broadcast_to(np.asarray(drawn, dtype=np.float64), (size,))
+                        if window is not None:
+                            window += part
+                        if start < head:
+                            parts[name][start : min(head, start + size)] = part[: head - start]
+    draws: dict[str, Array | float] = dict(full)
+    part_draws: dict[str, Array | float] = dict(parts)
+    for name, factor in scaled.items():
+        draws[name] = draws["compute_flops"] * factor
     for name, drawn in draws.items():
         finite = math.isfinite(drawn) if isinstance(drawn, float) else np.isfinite(drawn).all()
         if not finite:
@@ -343,7 +356,6 @@ def sampled_estimate(
             return Stats(drawn, drawn, drawn, drawn, exact=True)
         return exact_stats(known[name], model.quantities, model.correlations) or mc_stats(drawn)
 
-    scaled = scaled_outputs(known) if uncertain else {}
     summarised = [(k, v) for k, v in draws.items() if k not in scaled]
     stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
     stats.update(zip((k for k, _ in summarised), _parallel(summarise, summarised), strict=True))

@@ -230,13 +230,19 @@ def timeline(data: FigureData) -> str:
         )
     low, high = data["y_range"]
     bands = data["bands"]
+    named = ranked_subset(len(bands), MAX_LABELS)
     label_at = spread_labels(
-        [math.log10(b["median"]) for b in bands], 0.42, math.log10(low), math.log10(high)
+        [math.log10(bands[i]["median"]) for i in named], 0.42, math.log10(low), math.log10(high)
     )
-    for band, y_label in zip(bands, label_at, strict=True):
-        ax.axhspan(band["p5"], band["p95"], color="#4C72B0", alpha=0.06, lw=0)
-        ax.axhline(band["median"], color="#4C72B0", lw=0.6, alpha=0.7)
+    many = len(bands) > MAX_LABELS  # then the 90% bands would only paint the axes blue
+    for band in bands:
+        if not many:
+            ax.axhspan(band["p5"], band["p95"], color="#4C72B0", alpha=0.06, lw=0)
+        ax.axhline(band["median"], color="#4C72B0", lw=0.6 if not many else 0.3, alpha=0.7)
+    for i, y_label in zip(named, label_at, strict=True):
+        band = bands[i]
         _label_right(ax, band["name"], (2100, band["median"]), (2104, 10**y_label), 6.5)
+    for band in bands:
         if band.get("parity_year") is not None:
             ax.plot([band["parity_year"]], [band["median"]], "o", ms=3.5, color="#C44E52")
     ax.set_yscale("log")
@@ -251,6 +257,7 @@ def timeline(data: FigureData) -> str:
         f"Supercomputers and brain estimates (dots: parity under {data['parity_projection']})"
     )
     _note_omitted(fig, data["omitted"])
+    _note_ranked(fig, len(bands))
     return _svg(
         fig,
         data,
@@ -259,6 +266,29 @@ def timeline(data: FigureData) -> str:
             "as dashed lines, and each brain estimate as a horizontal line with its 90% band."
         ),
     )
+
+
+MAX_LABELS = 40
+"""Lines named in the margin of a figure; past this, every k-th by rank (readable at 500)."""
+
+
+def ranked_subset(count: int, limit: int) -> list[int]:
+    """Indices of `count` items sorted by value to name: all, or `limit` spread evenly by
+    rank (the lowest and the highest always among them)."""
+    if count <= limit:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
+
+
+def _note_ranked(fig: Any, count: int) -> None:
+    if count > MAX_LABELS:
+        fig.text(
+            0.99,
+            0.005,
+            f"{count} estimates: {MAX_LABELS} named, evenly by rank",
+            fontsize=6.5,
+            ha="right",
+        )
 
 
 def _label_right(
@@ -304,11 +334,15 @@ def training(data: FigureData) -> str:
     lifetimes = data["lifetimes"]
     values = [math.log10(x["median"]) for x in lifetimes]
     low, high = (math.log10(v) for v in data["y_range"])
-    label_at = spread_labels(values, (high - low) / 45, low, high)
+    named = ranked_subset(len(lifetimes), MAX_LABELS)
+    label_at = spread_labels([values[i] for i in named], (high - low) / 45, low, high)
     end = max(r["year"] for r in runs) + 1.5
-    for x, y_label in zip(lifetimes, label_at, strict=True):
+    for x in lifetimes:
         ax.axhline(x["median"], color="#4C72B0", lw=0.5, alpha=0.6)
+    for i, y_label in zip(named, label_at, strict=True):
+        x = lifetimes[i]
         _label_right(ax, x["name"], (end, x["median"]), (end + 0.4, 10**y_label), 6)
+    _note_ranked(fig, len(lifetimes))
     ax.set_yscale("log")
     ax.set_ylim(10**low, 10**high)
     ax.set_xlim(min(r["year"] for r in runs) - 1, end)

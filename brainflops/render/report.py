@@ -10,8 +10,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import multiprocessing
+import os
 import stat
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,25 +95,66 @@ SWEEP_SAMPLES = 2_000
 """Samples per point of a scenario's `sweeps` in the report (fewer than an estimate's)."""
 
 
+PARALLEL_FROM = 8
+"""Scenarios from which a report analyses them in worker processes, one per core."""
+
+
 def analyse(
-    refs: Sequence[str], machines: MachinesFile, samples: int, seed: int
+    refs: Sequence[str],
+    machines: MachinesFile,
+    samples: int,
+    seed: int,
+    workers: int | None = None,
 ) -> list[ScenarioReport]:
+    """Every scenario estimated, compared, checked and explained, in the order given.
+
+    From PARALLEL_FROM scenarios on, worker processes share the work (`workers`: how many;
+    default one per core); each scenario is computed alone and the same way either way, so
+    the report is byte for byte the same. An error is the first a sequential run would meet.
+    """
+    count = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    jobs = [(ref, machines, samples, seed) for ref in refs]
+    if count < 2 or len(refs) < PARALLEL_FROM:
+        results: Iterable[Analysed] = map(_analyse_one, jobs)
+        return _in_order(results)
+    # fork is cheap and safe while this process runs no other thread; else start afresh
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
+        return _in_order(pool.map(_analyse_one, jobs, chunksize=2))
+
+
+Analysed = tuple[str | None, str, "ScenarioReport | InputError"]
+"""(scenario name if it loaded, file, its report or the error it met)."""
+
+
+def _in_order(results: Iterable[Analysed]) -> list[ScenarioReport]:
     out: list[ScenarioReport] = []
     names: dict[str, str] = {}
-    for ref in refs:
+    for name, path, result in results:
+        if name is not None and name in names:
+            raise InputError.at(path, f"scenario name {name!r} is also used by {names[name]}")
+        if isinstance(result, InputError):
+            raise result
+        assert name is not None
+        names[name] = path
+        out.append(result)
+    return out
+
+
+def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
+    ref, machines, samples, seed = job
+    try:
         loaded = load_scenario(ref)
-        s = loaded.scenario
-        if s.name in names:
-            raise InputError.at(
-                loaded.document.path, f"scenario name {s.name!r} is also used by {names[s.name]}"
-            )
-        names[s.name] = loaded.document.path
+    except InputError as exc:
+        return None, ref, exc
+    s, path = loaded.scenario, loaded.document.path
+    try:
         est = estimate(s, samples, seed, where=loaded.document)
         sens = explain(est) if est.uncertain else None
         grids = {
             name: run_sweep(
                 loaded.document,
-                [(path, [json.dumps(v) for v in values]) for path, values in grid.items()],
+                [(key, [json.dumps(v) for v in values]) for key, values in grid.items()],
                 machines,
                 min(samples, SWEEP_SAMPLES),
                 seed,
@@ -118,21 +163,21 @@ def analyse(
         }
         comparison = compare(est, machines)
         checks = check_estimate(est, machines)
-        quantiles = compute_quantiles(est)
-        # every summary is taken: let the samples go, so memory stays one scenario's worth
-        lean, comparison = _without_samples(est, comparison)
-        out.append(
-            ScenarioReport(
-                portable_path(loaded.document.path),
-                lean,
-                comparison,
-                sens if sens is not None and sens.inputs else None,
-                checks,
-                grids,
-                quantiles,
-            )
-        )
-    return out
+    except InputError as exc:
+        return s.name, path, exc
+    quantiles = compute_quantiles(est)
+    # every summary is taken: let the samples go, so memory stays one scenario's worth
+    lean, comparison = _without_samples(est, comparison)
+    report = ScenarioReport(
+        portable_path(path),
+        lean,
+        comparison,
+        sens if sens is not None and sens.inputs else None,
+        checks,
+        grids,
+        quantiles,
+    )
+    return s.name, path, report
 
 
 _NO_SAMPLES = np.empty(0)
