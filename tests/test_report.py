@@ -260,5 +260,5 @@ def test_worker_processes_report_the_first_error_in_order(tmp_path: Path, write:
     # a duplicate name comes before the broken file: it is the error a sequential run meets
     with pytest.raises(InputError, match="'wbe-2008-level3' is also used by"):
         analyse([*refs, twice, str(broken)], load_machines(None), 1000, 1, workers=2)
-    with pytest.raises(InputError, match="broken.yaml:3:1: YAML error"):
+    with pytest.raises(InputError, match=r"broken\.yaml:3:1: YAML error"):
         analyse([*refs, str(broken), twice], load_machines(None), 1000, 1, workers=2)
