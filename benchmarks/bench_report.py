@@ -15,6 +15,7 @@ Goals (README): the report under 20 x one estimate and under 1 GB; a stale --che
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import statistics
@@ -43,8 +44,9 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # a stale --check exits 1
-        raise SystemExit(f"{argv} exited {code}: {errors.decode()[-2000:]}")
+    if code not in (0, 1):  # a stale --check exits 1; anything else is shown as failed
+        print(f"{argv[4]} exited {code}: {errors.decode()[-300:]}", file=sys.stderr)
+        return math.nan, usage.ru_maxrss / 1024
     return wall, usage.ru_maxrss / 1024
 
 
@@ -94,6 +96,9 @@ def main() -> None:
                 continue
             wall = statistics.median(w for w, _ in runs)
             peak = max(m for _, m in runs)
+            if math.isnan(wall):
+                print(f"| {label} | {step} | failed | | {peak:.0f} MB |")
+                continue
             print(f"| {label} | {step} | {wall:.2f} s | {wall / unit:.1f} | {peak:.0f} MB |")
 
 

@@ -206,6 +206,47 @@ def test_sampled_shapley_beyond_the_exact_limit() -> None:
     factors, method = shapley_factors(players, f, permutations=50)
     assert factors is not None and method.startswith("sampled")
     assert all(v == pytest.approx(2.0) for v in factors.values())
+    # every permutation gives every player ln 2: no spread, no error
+    assert method == "sampled Shapley (50 permutations; standard error at most ×1)"
+
+
+def test_sampled_shapley_reports_its_error() -> None:
+    players = [f"p{i}" for i in range(13)]
+
+    def f(coalition: frozenset[str]) -> float:  # p0 doubles f only once p1 is in
+        return 2.0 if {"p0", "p1"} <= coalition else 1.0
+
+    factors, method = shapley_factors(players, f, permutations=400, seed=3)
+    assert factors is not None
+    # exact: p0 and p1 each get √2 (half of ln 2 each); a sampled estimate has a spread:
+    # each contribution is ln 2 or 0 with p = ½, sd = ln 2 / 2, se = 0.3466 / √400 = 0.0173
+    assert factors["p0"] == pytest.approx(math.sqrt(2), rel=0.06)
+    assert "standard error at most ×1.02)" in method
+
+
+def test_diff_puts_numbers_into_the_model_when_the_structure_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Substituting B's numbers into A's model gives what validating each mix gives."""
+    import brainflops.analysis.diff as module
+
+    changes = [
+        "populations.purkinje.firing_rate_hz=3",
+        "populations.purkinje.synapses_per_neuron=150000",
+        "populations.granule.firing_rate_hz=0.5",
+        "memory.bytes_per_synapse=8",
+    ]
+    a = estimate(load_scenario("dettmers-2015").scenario)
+    b = estimate(load_scenario("dettmers-2015", changes).scenario)
+    paths = [c.split("=")[0] for c in changes]
+    assert module._substitution(a, b, paths) is not None  # the fast path applies here
+    fast = module.diff(a, b)
+    monkeypatch.setattr(module, "_substitution", lambda *args: None)
+    slow = module.diff(a, b)
+    assert fast == slow
+    assert [x.parameter for x in fast.outputs["compute_flops"].attribution][0].startswith(
+        "populations.purkinje"
+    )
 
 
 def test_diff_attribution_multiplies_to_the_ratio() -> None:

@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from brainflops.engine.core import evaluate_numbers
 from brainflops.engine.evaluate import Estimate, Stats, mc_stats
 from brainflops.engine.point import point_outputs
-from brainflops.model.quantity import describe_written
+from brainflops.model.quantity import describe_written, point
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 EXACT_PLAYERS = 12
@@ -195,6 +196,34 @@ def _hybrid(
         return None
 
 
+def _substitution(
+    a: Estimate, b: Estimate, names: Sequence[str]
+) -> Callable[[frozenset[str]], dict[str, float | None]] | None:
+    """The outputs of a coalition by putting B's numbers into A's model, when that is the
+    same as validating the mixed scenario: both models have the same expressions and every
+    differing parameter is one of their quantities. Else None (build each mix instead).
+    """
+    model_a, model_b = a.model, b.model
+    if (
+        not names
+        or model_a.outputs != model_b.outputs
+        or set(model_a.quantities) != set(model_b.quantities)
+        or any(n not in model_a.quantities for n in names)
+    ):
+        return None
+    values_a = {k: point(q) for k, q in model_a.quantities.items()}
+    values_b = {k: point(q) for k, q in model_b.quantities.items()}
+    expressions = {k: e for k, e in model_a.outputs.items() if e is not None}
+
+    def outputs(coalition: frozenset[str]) -> dict[str, float | None]:
+        values = {**values_a, **{n: values_b[n] for n in coalition}}
+        found: dict[str, float | None] = dict.fromkeys(OUTPUTS)
+        found.update({k: evaluate_numbers(e, values) for k, e in expressions.items()})
+        return found
+
+    return outputs
+
+
 def _deepcopy(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _deepcopy(v) for k, v in value.items()}
@@ -242,6 +271,7 @@ def shapley_factors(
     else:
         rng = random.Random(seed)  # noqa: S311 (sampling, not cryptography)
         order = list(players)
+        squares = dict.fromkeys(players, 0.0)
         for _ in range(permutations):
             rng.shuffle(order)
             coalition: frozenset[str] = frozenset()
@@ -252,8 +282,14 @@ def shapley_factors(
                 if before is None or after is None:
                     return None, "undefined (an output is zero or unknown in a mix)"
                 phi[player] += (after - before) / permutations
+                squares[player] += (after - before) ** 2 / permutations
                 coalition, before = after_coalition, after
-        method = f"sampled Shapley ({permutations} permutations)"
+        # the standard error of each mean of ln-contributions, as a multiplicative factor
+        error = max(math.sqrt(max(squares[p] - phi[p] ** 2, 0.0) / permutations) for p in players)
+        method = (
+            f"sampled Shapley ({permutations} permutations; standard error "
+            f"at most ×{math.exp(error):.3g})"
+        )
     return {p: math.exp(v) for p, v in phi.items()}, method
 
 
@@ -303,11 +339,16 @@ def diff(a: Estimate, b: Estimate) -> Diff:
     names = [label(p) for p in swappable]
     by_name = dict(zip(names, swappable, strict=True))
     points: dict[frozenset[str], dict[str, float | None]] = {}
+    substitute = None if labels else _substitution(a, b, names)
 
     def outputs_of(coalition: frozenset[str]) -> dict[str, float | None]:
         if coalition not in points:
-            mix = _hybrid(a.scenario, b_data, a_data, [by_name[n] for n in sorted(coalition)])
-            points[coalition] = dict.fromkeys(OUTPUTS) if mix is None else point_outputs(mix)
+            if substitute is not None:
+                points[coalition] = substitute(coalition)
+            else:
+                swap = [by_name[n] for n in sorted(coalition)]
+                mix = _hybrid(a.scenario, b_data, a_data, swap)
+                points[coalition] = dict.fromkeys(OUTPUTS) if mix is None else point_outputs(mix)
         return points[coalition]
 
     result: dict[str, OutputDiff] = {}

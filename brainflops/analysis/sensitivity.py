@@ -24,6 +24,7 @@ from brainflops.engine.evaluate import (
     evaluate,
     exact_stats,
     log_variance_shares,
+    parallel,
 )
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
@@ -75,15 +76,21 @@ class Sensitivity:
 
 
 def binned_first_order(x: Array, log_y: Array, bins: int = BINS) -> float:
-    """Var(E[log y | x]) / Var(log y), with E[· | x] taken over equal-count bins of x."""
+    """Var(E[log y | x]) / Var(log y), with E[· | x] taken over equal-count bins of x.
+
+    The bins are cut at x's quantiles (a partition, linear time) and filled by a binary
+    search of 49 edges: no sort of the samples, so 1e7 samples take a fraction of a second.
+    """
     total = float(log_y.var())
     if total == 0 or len(x) < 2 * bins:
         return 0.0
-    order = np.argsort(x, kind="stable")
-    groups = np.array_split(log_y[order], bins)
-    means = np.array([g.mean() for g in groups])
-    sizes = np.array([len(g) for g in groups])
-    between = float(np.average((means - log_y.mean()) ** 2, weights=sizes))
+    edges = np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1])
+    which = np.searchsorted(edges, x, side="right")
+    sizes = np.bincount(which, minlength=bins)
+    sums = np.bincount(which, weights=log_y, minlength=bins)
+    filled = sizes > 0
+    means = sums[filled] / sizes[filled]
+    between = float(np.average((means - log_y.mean()) ** 2, weights=sizes[filled]))
     return between / total
 
 
@@ -142,9 +149,12 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
         with np.errstate(divide="ignore", invalid="ignore"):
             log_y = np.log10(np.where(y > 0, y, np.nan))
         keep = np.isfinite(log_y)
-        shares = {
-            k: binned_first_order(np.asarray(values[k])[keep], log_y[keep]) for k in uncertain
-        }
+        kept = log_y[keep] if not keep.all() else log_y
+        names = list(uncertain)
+        found = parallel(
+            lambda k: binned_first_order(np.asarray(values[k])[keep], kept), names
+        )  # one input per core: the binning releases the GIL
+        shares = dict(zip(names, found, strict=True))
     ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
     medians = {k: point(q) for k, q in model.quantities.items()}
     inputs = []

@@ -54,6 +54,7 @@ __all__ = [
     "located",
     "log_variance_shares",
     "mc_stats",
+    "parallel",
     "sampled_estimate",
 ]
 
@@ -73,7 +74,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+def parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """numpy's generators, ufuncs and partitions release the GIL: use every core.
 
     Each stream has its own generator, so the result does not depend on scheduling.
@@ -218,7 +219,7 @@ class _Draws:
             scores = self.factor @ np.stack([s.normals(size) for s in self.copula])
             for stream, z in zip(self.copula, scores, strict=True):
                 values[stream.path] = stream.from_normals(z)
-        drawn_all = _parallel(lambda stream: stream.next(size), self.streams)
+        drawn_all = parallel(lambda stream: stream.next(size), self.streams)
         for stream, drawn in zip(self.streams, drawn_all, strict=True):
             if stream.dist.dist == "normal" and not (drawn > 0).all():
                 raise located(
@@ -323,7 +324,7 @@ def sampled_estimate(
             def fill(job: tuple[Expr, Array], lo: int = start, n: int = size) -> None:
                 job[1][lo : lo + n] = evaluate(job[0], values)  # noqa: B023
 
-            _parallel(fill, jobs)
+            parallel(fill, jobs)
             if derived or start < head:  # one population at a time: O(chunk) extra memory
                 window = full["compute_flops"][start : start + size] if derived else None
                 if window is not None:
@@ -331,7 +332,7 @@ def sampled_estimate(
                 names = list(model.compute_parts)
                 for first in range(0, len(names), PART_BATCH):  # a few at once, added in order
                     batch = names[first : first + PART_BATCH]
-                    evaluated = _parallel(
+                    evaluated = parallel(
                         lambda name: evaluate(model.compute_parts[name], values),  # noqa: B023
                         batch,
                     )
@@ -358,7 +359,7 @@ def sampled_estimate(
 
     summarised = [(k, v) for k, v in draws.items() if k not in scaled]
     stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
-    stats.update(zip((k for k, _ in summarised), _parallel(summarise, summarised), strict=True))
+    stats.update(zip((k for k, _ in summarised), parallel(summarise, summarised), strict=True))
     compute = stats["compute_flops"]
     for name, factor in scaled.items():  # percentiles and the mean scale with the output
         assert compute is not None
@@ -384,7 +385,7 @@ def _shares(parts: Mapping[str, Array | float], total: Array | float) -> dict[st
             ratio = np.divide(_head(values), _head(total))
             return float(np.nan_to_num(np.median(ratio, overwrite_input=True), nan=0.0))
 
-    return dict(zip(parts, _parallel(share, parts.values()), strict=True))
+    return dict(zip(parts, parallel(share, parts.values()), strict=True))
 
 
 MIXTURE_STREAM = "mixture.component"
