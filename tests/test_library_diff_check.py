@@ -52,6 +52,23 @@ def test_extends_deep_merges_and_replaces_lists(write: Any) -> None:
     assert (s.name, s.title) == ("child", "child")
 
 
+def test_a_parent_parsed_once_is_still_read_afresh_when_it_changes(write: Any) -> None:
+    import os
+
+    base = write("base.yaml", BASE)
+    child = write(
+        "child.yaml",
+        "brainflops: 1\nname: child\ntitle: child\nextends: base.yaml\n"
+        "populations:\n  cortex:\n    firing_rate_hz: 2\n",
+    )
+    first = load_scenario(str(child), ["populations.cortex.neurons=5"]).scenario
+    again = load_scenario(str(child)).scenario  # the --set of the first run did not stick
+    assert first.populations["cortex"].neurons == 5 and again.populations["cortex"].neurons == 1e10
+    base.write_text(BASE.replace("neurons: 1e10", "neurons: 3e10"))
+    os.utime(base, ns=(1, 1))  # another mtime, even on a coarse clock
+    assert load_scenario(str(child)).scenario.populations["cortex"].neurons == 3e10
+
+
 def test_name_and_title_are_not_inherited(write: Any) -> None:
     write("base.yaml", BASE)
     child = write("child.yaml", "brainflops: 1\nextends: base.yaml\n")

@@ -6,6 +6,7 @@ it, including nodes inherited from a parent scenario and values given with `--se
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import re
@@ -197,10 +198,32 @@ def merged_document(child: Document, parent: Document) -> Document:
     )
 
 
+_PARSED: dict[tuple[str, int, int, str], Document] = {}
+_PARSED_LIMIT = 64
+
+
+def _parsed(path: Path, shown: str) -> Document:
+    """A file's document, parsed once per process while the file stays the same.
+
+    Hundreds of variants in a report extend the same parent: each would parse it again.
+    Every caller gets its own copy of the data (merging and `--set` change it).
+    """
+    with path_errors(shown):
+        info = path.stat()
+        key = (str(path.resolve()), info.st_mtime_ns, info.st_size, shown)
+    doc = _PARSED.get(key)
+    if doc is None:
+        doc = load_yaml(path, shown)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = doc
+    return Document(doc.path, copy.deepcopy(doc.data), dict(doc.values), dict(doc.keys))
+
+
 def resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> Document:
     """Load a scenario file and, recursively, the scenarios it extends."""
     shown = display_path(path)
-    doc = load_yaml(path, shown)
+    doc = _parsed(path, shown)
     ref = doc.data.get("extends")
     if ref is None:
         return doc
