@@ -283,3 +283,18 @@ energy: {brain_power_w: {low: 10, high: 40}}
     assert result.base == pytest.approx(5e11)
     assert power.swing_low == pytest.approx(1e13 / power.low)
     assert power.swing_low > result.base > power.swing_high
+
+
+def test_binned_shares_come_from_the_first_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past BIN_SAMPLES, the shares are those of the estimate's first BIN_SAMPLES draws."""
+    import brainflops.analysis.sensitivity as module
+
+    s = load_scenario(
+        "dettmers-2015",
+        ["populations.purkinje.firing_rate_hz={low: 50, high: 400}", "factors.neural_backprop=1"],
+    ).scenario
+    monkeypatch.setattr(module, "BIN_SAMPLES", 5_000)
+    many = module.sensitivity(s, samples=40_000, seed=5)
+    first = module.sensitivity(s, samples=5_000, seed=5)
+    assert many.method == first.method == "first-order (binned)"
+    assert [(i.name, i.share) for i in many.inputs] == [(i.name, i.share) for i in first.inputs]
