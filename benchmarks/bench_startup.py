@@ -3,7 +3,7 @@
     python benchmarks/bench_startup.py [--repeats 30]
 
 Goals (README): `brainflops --help` within 110 ms of a bare interpreter, `validate` within
-200 ms, on a 2-core machine.
+200 ms and `estimate dettmers-2015` (no uncertain input) within 300 ms, on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -26,6 +26,13 @@ def main() -> None:
             "-m",
             "brainflops",
             "validate",
+            "dettmers-2015",
+        ],
+        "brainflops estimate dettmers-2015": [
+            sys.executable,
+            "-m",
+            "brainflops",
+            "estimate",
             "dettmers-2015",
         ],
     }

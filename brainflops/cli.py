@@ -711,6 +711,9 @@ COMPLETE_VAR = "_BRAINFLOPS_COMPLETE"
 
 
 def main() -> None:
+    # pydantic looks up plugins through every installed package's entry points (~12 ms):
+    # they would only instrument brainflops' own models, so the command line skips them
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if COMPLETE_VAR in os.environ:  # the shell asks for completions: teach click the shells
         from typer._completion_classes import completion_init
 

@@ -24,7 +24,12 @@ from brainflops.io.yaml import Document, Position, load_yaml, parse_value
 from brainflops.model.projections import ProjectionSpec
 from brainflops.model.scenario import Scenario
 
-_PROJECTION: TypeAdapter[ProjectionSpec] = TypeAdapter(ProjectionSpec)
+
+@cache
+def _projection_adapter() -> TypeAdapter[ProjectionSpec]:
+    """Built on first use: only `--projection` needs it, and building costs milliseconds."""
+    return TypeAdapter(ProjectionSpec)
+
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -402,7 +407,7 @@ def parse_projection_option(text: str) -> tuple[str, ProjectionSpec | None]:
         return name, None
     value = parse_value(raw, origin)
     try:
-        return name, _PROJECTION.validate_python(value)
+        return name, _projection_adapter().validate_python(value)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(s) for s in err["loc"])
