@@ -10,12 +10,10 @@ commit) in turns with this one.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import brainflops_in, checkouts, wall_and_peak
 
 POPULATION = """  p{i}:
     neurons: {{low: {n:g}, high: {n2:g}}}
@@ -25,16 +23,6 @@ POPULATION = """  p{i}:
 """
 
 
-def peak(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{argv} failed")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--populations", type=int, default=100)
@@ -42,9 +30,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--baseline", type=Path)
     args = parser.parse_args()
-    checkouts = {"this checkout": Path(__file__).resolve().parents[1]}
-    if args.baseline:
-        checkouts["baseline"] = args.baseline.resolve()
+    roots = checkouts(args.baseline)
     with tempfile.TemporaryDirectory() as tmp:
         scenario = Path(tmp) / "many.yaml"
         body = "".join(
@@ -52,12 +38,12 @@ def main() -> None:
             for i in range(args.populations)
         )
         scenario.write_text(f"brainflops: 1\nname: many\ntitle: many\npopulations:\n{body}")
-        argv = [sys.executable, "-P", "-m", "brainflops", "estimate", str(scenario), "--json"]
-        argv += ["--samples", str(args.samples)]
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
         for _ in range(args.repeats):
-            for name, root in checkouts.items():
-                runs[name].append(peak(argv, {**os.environ, "PYTHONPATH": str(root)}))
+            for name, root in roots.items():
+                brainflops, env = brainflops_in(root)
+                argv = [*brainflops, "estimate", str(scenario), "--json"]
+                runs[name].append(wall_and_peak([*argv, "--samples", str(args.samples)], env))
     print(f"{args.populations} populations x 4 uncertain inputs, {args.samples:,} samples\n")
     print("| checkout | median wall time | peak memory |")
     print("|---|---:|---:|")

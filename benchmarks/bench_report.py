@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import brainflops_in, checkouts, wall_and_peak
 
 VARIANT = """brainflops: 1
 extends: carlsmith-2020
@@ -35,30 +33,13 @@ populations:
 """
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one process (wait4's rusage)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # a stale --check exits 1; anything else is shown as failed
-        print(f"{argv[4]} exited {code}: {errors.decode()[-300:]}", file=sys.stderr)
-        return math.nan, usage.ru_maxrss / 1024
-    return wall, usage.ru_maxrss / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variants", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     args = parser.parse_args()
-    checkouts = {"this checkout": Path(__file__).resolve().parents[1]}
-    if args.baseline:
-        checkouts["baseline"] = args.baseline.resolve()
+    roots = checkouts(args.baseline)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "variants"
         folder.mkdir()
@@ -68,28 +49,29 @@ def main() -> None:
         first = str(folder / "variant-0.yaml")
         results: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for _ in range(args.repeats):
-            for label, root in checkouts.items():
-                env = {**os.environ, "PYTHONPATH": str(root)}
+            for label, root in roots.items():
+                brainflops, env = brainflops_in(root)
                 out = Path(tmp) / f"report-{label.replace(' ', '-')}"
                 shutil.rmtree(out, ignore_errors=True)
-                brainflops = [sys.executable, "-P", "-m", "brainflops"]  # -P: no cwd on the path
                 steps = {
                     "estimate (one variant)": [*brainflops, "estimate", first],
                     "report": [*brainflops, "report", str(folder), "-o", str(out)],
                 }
                 for step, argv in steps.items():
-                    results.setdefault((label, step), []).append(run(argv, env))
+                    results.setdefault((label, step), []).append(wall_and_peak(argv, env))
                 # stale: one variant changes after the report was written
                 stale = folder / "variant-0.yaml"
                 original = stale.read_text()
                 stale.write_text(original.replace("carlsmith-2020 with", "carlsmith-2020, with"))
                 check = [*brainflops, "report", str(folder), "-o", str(out), "--check"]
-                results.setdefault((label, "stale report --check"), []).append(run(check, env))
+                results.setdefault((label, "stale report --check"), []).append(
+                    wall_and_peak(check, env)
+                )
                 stale.write_text(original)
     print(f"{args.variants} variants, median of {args.repeats} runs in turns (peak: largest)\n")
     print("| checkout | command | median | × one estimate | peak memory |")
     print("|---|---|---:|---:|---:|")
-    for label in checkouts:
+    for label in roots:
         unit = statistics.median(w for w, _ in results[(label, "estimate (one variant)")])
         for (name, step), runs in results.items():
             if name != label:

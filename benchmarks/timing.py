@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import os
 import statistics
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 
 def wall(argv: list[str]) -> float:
@@ -30,3 +34,34 @@ def print_table(header: tuple[str, str, str], rows: list[tuple[str, str, str]]) 
     print("|---|---:|---:|")
     for row in rows:
         print(f"| {' | '.join(row)} |")
+
+
+def wall_and_peak(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process (wait4's rusage).
+
+    Exit 0 or 1 (a stale --check) counts; anything else is shown, with wall time NaN.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        print(f"{' '.join(argv[3:6])} exited {code}: {errors.decode()[-300:]}", file=sys.stderr)
+        return math.nan, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024
+
+
+def checkouts(baseline: Path | None) -> dict[str, Path]:
+    """This checkout, and another one (say a `git worktree` of an older commit) if given."""
+    found = {"this checkout": Path(__file__).resolve().parents[1]}
+    if baseline is not None:
+        found["baseline"] = baseline.resolve()
+    return found
+
+
+def brainflops_in(root: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that run brainflops from `root` (-P: not the cwd)."""
+    return [sys.executable, "-P", "-m", "brainflops"], {**os.environ, "PYTHONPATH": str(root)}
