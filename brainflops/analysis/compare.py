@@ -24,6 +24,8 @@ from brainflops.analysis.projections import (
     trend_fit,
 )
 from brainflops.engine.evaluate import Estimate, Stats
+from brainflops.engine.expr import scale_of
+from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
 from brainflops.model.data import ai_systems, training_runs
 from brainflops.model.machines import Machine, MachinesFile, Top500Number1, TrainingRun
@@ -206,13 +208,25 @@ class ResourceParity:
     history: History
 
 
-def resource_parity(est: Estimate) -> tuple[ResourceParity, ...]:
+def sorted_draws(est: Estimate, output: str, compute: Array | None = None) -> Array | None:
+    """An output's draws, sorted; from `compute` (sorted) when the output is compute × c."""
+    drawn = est.draws.get(output)
+    if drawn is None:
+        return None
+    expr, base = est.model.outputs.get(output), est.model.outputs.get("compute_flops")
+    factor = None if expr is None or base is None else scale_of(expr, base)
+    if compute is not None and (output == "compute_flops" or factor is not None):
+        return compute if factor is None else compute * factor
+    return np.sort(np.atleast_1d(np.asarray(drawn, dtype=np.float64)))
+
+
+def resource_parity(est: Estimate, compute: Array | None = None) -> tuple[ResourceParity, ...]:
+    """History first, then the #1's trend, per resource (`compute`: the sorted compute)."""
     out: list[ResourceParity] = []
     for key, label, output, figure in PARITY_RESOURCES:
-        drawn = est.draws.get(output)
-        if drawn is None:
+        values = sorted_draws(est, output, compute)
+        if values is None:
             continue
-        values = np.sort(np.atleast_1d(np.asarray(drawn, dtype=np.float64)))  # as in compare
         past = history(values, figure)
         trend = Projection(
             "trend-2013", TrendProjection(model="trend"), trend_fit("2013-06", None, figure)
@@ -285,7 +299,8 @@ def compare(
     specs = projection_set(est.scenario.projections, selected, added)
     # parity is a non-decreasing function of compute: from sorted compute, every projection's
     # years come out sorted, and sorting them again costs one linear pass instead of n log n
-    compute = np.sort(np.atleast_1d(np.asarray(est.draws["compute_flops"], dtype=np.float64)))
+    compute = sorted_draws(est, "compute_flops")
+    assert compute is not None
     past = {"top500": history(compute), "ai": ai_history(compute)}
     resolved = [resolve(name, spec, machines.green500) for name, spec in specs.items()]
     years = tuple(parity_years(p, compute, past[p.series]) for p in resolved)
@@ -297,7 +312,7 @@ def compare(
         rows,
         years,
         past["top500"],
-        resource_parity(est),
+        resource_parity(est, compute),
         past["ai"],
         newest_ai_leader().name,
         run_lifetimes(est),

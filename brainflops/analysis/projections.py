@@ -168,7 +168,8 @@ def ai_points(figure: AiFigure = bf16_peak) -> tuple[Point, ...]:
     return tuple(sorted(out, key=lambda p: (p.year, p.system)))
 
 
-def series_fit(points: Sequence[Point], from_list: str, to_list: str | None = None) -> Fit:
+@cache  # the same series and window are fitted for every scenario of a report
+def series_fit(points: tuple[Point, ...], from_list: str, to_list: str | None = None) -> Fit:
     start = list_year(from_list)
     end = math.inf if to_list is None else list_year(to_list)
     window = [p for p in points if start <= p.year <= end]
@@ -179,7 +180,8 @@ def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) ->
     return series_fit(top500_points(figure), from_list, to_list)
 
 
-def efficiency_fit(leaders: Sequence[Green500Leader]) -> Fit:
+@cache
+def efficiency_fit(leaders: tuple[Green500Leader, ...]) -> Fit:
     """Green500 leaders' FLOP/J over time."""
     if len({g.list_date for g in leaders}) < 2:
         raise InputError.at(
@@ -280,7 +282,7 @@ def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] 
     if isinstance(spec, PowerCapProjection):
         if len(green500) < 3:
             raise InputError.at(name, "a power_cap projection needs Green500 leaders")
-        return Projection(name, spec, trend, efficiency_fit(green500))
+        return Projection(name, spec, trend, efficiency_fit(tuple(green500)))
     return Projection(name, spec, trend)
 
 
@@ -367,8 +369,9 @@ def parity_years(
     projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
     newest = past.newest_year
     years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
-    # stable: a run-merging sort, linear when compare passes sorted compute (years follow it)
-    capped = np.sort(np.where(np.isfinite(years), years, _NEVER), kind="stable")
+    capped = np.where(np.isfinite(years), years, _NEVER)
+    if not (capped[1:] >= capped[:-1]).all():  # compare passes sorted compute: years follow
+        capped.sort()
     p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
     trend = projection.trend
 
