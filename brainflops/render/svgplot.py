@@ -98,9 +98,9 @@ class Plot:
         """A step line: each y holds from its x to the next x."""
         d = [f"M{_num(self.x(xs[0]))} {_num(self.y(ys[0]))}"]
         for i in range(1, len(xs)):
-            d.append(f"H{_num(self.x(xs[i]))}")
-            if ys[i] != ys[i - 1]:
-                d.append(f"V{_num(self.y(ys[i]))}")
+            if ys[i] != ys[i - 1]:  # a flat run is one segment, drawn when it ends
+                d.append(f"H{_num(self.x(xs[i]))}V{_num(self.y(ys[i]))}")
+        d.append(f"H{_num(self.x(xs[-1]))}")
         pattern = f' stroke-dasharray="{dash}"' if dash else ""
         self.add(
             f'<path d="{"".join(d)}" fill="none" stroke="{stroke}" '
