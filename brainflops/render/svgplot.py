@@ -97,9 +97,11 @@ class Plot:
     ) -> None:
         """A step line: each y holds from its x to the next x."""
         d = [f"M{_num(self.x(xs[0]))} {_num(self.y(ys[0]))}"]
-        for i in range(1, len(xs)):
-            if ys[i] != ys[i - 1]:  # a flat run is one segment, drawn when it ends
-                d.append(f"H{_num(self.x(xs[i]))}V{_num(self.y(ys[i]))}")
+        d += [  # a flat run is one segment, drawn when it ends
+            f"H{_num(self.x(xs[i]))}V{_num(self.y(ys[i]))}"
+            for i in range(1, len(xs))
+            if ys[i] != ys[i - 1]
+        ]
         d.append(f"H{_num(self.x(xs[-1]))}")
         pattern = f' stroke-dasharray="{dash}"' if dash else ""
         self.add(
