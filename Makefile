@@ -22,7 +22,7 @@ demo: $(DEMO_STAMP)
 	$(BIN)/brainflops estimate dettmers-2015
 	$(BIN)/brainflops compare dettmers-2015
 	$(BIN)/brainflops report scenarios/ -o demo-report
-	@echo "The report for every bundled scenario is in demo-report/index.md"
+	@echo "The report for every bundled scenario: demo-report/index.html (or index.md)"
 
 test: lint typecheck unit check-scenarios check-report
 
