@@ -208,15 +208,19 @@ def _substitution(
         not names
         or model_a.outputs != model_b.outputs
         or set(model_a.quantities) != set(model_b.quantities)
-        or any(n not in model_a.quantities for n in names)
     ):
+        return None
+    # a parameter is its quantities: itself, or those inside it (`cost` holds flops_per_event);
+    # with the same expressions on both sides, nothing else inside it can differ
+    inside = {n: [k for k in model_a.quantities if k == n or k.startswith(n + ".")] for n in names}
+    if not all(inside.values()):
         return None
     values_a = {k: point(q) for k, q in model_a.quantities.items()}
     values_b = {k: point(q) for k, q in model_b.quantities.items()}
     expressions = {k: e for k, e in model_a.outputs.items() if e is not None}
 
     def outputs(coalition: frozenset[str]) -> dict[str, float | None]:
-        values = {**values_a, **{n: values_b[n] for n in coalition}}
+        values = {**values_a, **{k: values_b[k] for n in coalition for k in inside[n]}}
         found: dict[str, float | None] = dict.fromkeys(OUTPUTS)
         found.update({k: evaluate_numbers(e, values) for k, e in expressions.items()})
         return found
@@ -288,7 +292,7 @@ def shapley_factors(
         error = max(math.sqrt(max(squares[p] - phi[p] ** 2, 0.0) / permutations) for p in players)
         method = (
             f"sampled Shapley ({permutations} permutations; standard error "
-            f"at most ×{math.exp(error):.3g})"
+            f"at most {math.exp(error) - 1:.2%})"
         )
     return {p: math.exp(v) for p, v in phi.items()}, method
 
