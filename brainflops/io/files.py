@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -114,7 +113,7 @@ def write_own_file(path: Path, text: str, ours: Callable[[str], bool], what: str
                 raise InputError.at(
                     shown, f"exists and is not a {what} brainflops wrote; nothing was changed"
                 )
-        tmp = (path.parent or Path()) / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        tmp = (path.parent or Path()) / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         # O_EXCL on a fresh name; mode 0o666 less the umask, as any file the user creates
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         try:

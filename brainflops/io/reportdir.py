@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import signal
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -226,7 +225,7 @@ def write_report_folder(files: Mapping[str, str], out: Path) -> None:
         _reached("cleaned")
         check_target(target)
         _reached("checked")
-        tmp = target.parent / f".{target.name}.{_NEW}{secrets.token_hex(4)}"
+        tmp = target.parent / f".{target.name}.{_NEW}{os.urandom(4).hex()}"
         try:
             tmp.mkdir()  # mode 0o777 less the umask: the folder gets normal permissions
             _reached("created-temp")
@@ -247,7 +246,7 @@ def _swap_in(tmp: Path, target: Path) -> None:
         return
     if _exchange(tmp, target):
         return  # tmp now holds the old report, removed by the caller
-    old = target.parent / f".{target.name}.{_OLD}{secrets.token_hex(4)}"
+    old = target.parent / f".{target.name}.{_OLD}{os.urandom(4).hex()}"
     with _signals_held():  # a SIGKILL here is undone by the next run's clean_stale
         target.rename(old)
         _reached("moved-old")
