@@ -163,13 +163,23 @@ def ladder(data: FigureData) -> str:
     rows = data["scenarios"]
     fig = _pyplot_free_figure(7.5, 0.32 * len(rows) + 1.6)
     ax = fig.add_subplot()
-    for i, row in enumerate(rows):
-        y = len(rows) - 1 - i
-        if row["p95"] > row["p5"]:
-            ax.plot([row["p5"], row["p95"]], [y, y], color="#4C72B0", lw=3, solid_capstyle="butt")
-        # a bound is drawn as a triangle pointing where the source says the brain lies
-        marker = {"at_most": "<", "at_least": ">"}.get(row.get("bound") or "", "o")
-        ax.plot([row["median"]], [y], marker, color="#1f3b70", ms=4 if marker == "o" else 6)
+    # one artist per kind, not per row: a report of hundreds of scenarios draws in a second
+    ys = [len(rows) - 1 - i for i in range(len(rows))]
+    spread = [(y, r) for y, r in zip(ys, rows, strict=True) if r["p95"] > r["p5"]]
+    if spread:
+        ax.hlines(
+            [y for y, _ in spread],
+            [r["p5"] for _, r in spread],
+            [r["p95"] for _, r in spread],
+            color="#4C72B0",
+            lw=3,
+        )
+    # a bound is drawn as a triangle pointing where the source says the brain lies
+    for bound, marker, size in ((None, "o", 4), ("at_most", "<", 6), ("at_least", ">", 6)):
+        kind = [(y, r) for y, r in zip(ys, rows, strict=True) if r.get("bound") == bound]
+        if kind:
+            xs, ks = [r["median"] for _, r in kind], [y for y, _ in kind]
+            ax.plot(xs, ks, marker, color="#1f3b70", ms=size, ls="none")
     labels = {"at_most": " (at most)", "at_least": " (at least)"}
     names = [r["name"] + labels.get(r.get("bound") or "", "") for r in reversed(rows)]
     ax.set_yticks(range(len(rows)), names)
