@@ -244,8 +244,8 @@ def test_worker_processes_give_the_same_report_byte_for_byte() -> None:
 
     refs = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))[:PARALLEL_FROM]
     machines = load_machines(None)
-    alone = render(analyse(refs, machines, 2000, 7, workers=1), machines, 2000, 7)
-    shared = render(analyse(refs, machines, 2000, 7, workers=2), machines, 2000, 7)
+    alone = render(analyse(refs, machines, 2000, 7, workers=1), machines, 2000, 7, workers=1)
+    shared = render(analyse(refs, machines, 2000, 7, workers=2), machines, 2000, 7, workers=2)
     assert alone == shared
 
 

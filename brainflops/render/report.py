@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import stat
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +50,7 @@ from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
 from brainflops.model.quantity import Range, describe_written, point
 from brainflops.render import figures, html, markdown
+from brainflops.render.figures import FigureData
 from brainflops.render.jsonout import (
     check_document,
     compare_document,
@@ -112,15 +113,31 @@ def analyse(
     default one per core); each scenario is computed alone and the same way either way, so
     the report is byte for byte the same. An error is the first a sequential run would meet.
     """
-    count = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    count = _worker_count(workers)
     jobs = [(ref, machines, samples, seed) for ref in refs]
     if count < 2 or len(refs) < PARALLEL_FROM:
         results: Iterable[Analysed] = map(_analyse_one, jobs)
         return _in_order(results)
-    # fork is cheap and safe while this process runs no other thread; else start afresh
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method)) as pool:
+    with _pool(count) as pool:
         return _in_order(pool.map(_analyse_one, jobs, chunksize=2))
+
+
+def _worker_count(workers: int | None) -> int:
+    return workers if workers is not None else min(os.cpu_count() or 1, 4)
+
+
+def _pool(count: int) -> ProcessPoolExecutor:
+    """Worker processes: forked (cheap) while this process runs no other thread, else
+    started afresh."""
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method))
+
+
+def _draw(job: tuple[str, FigureData]) -> str:
+    """One report figure, by the name of its function in `figures` (picklable)."""
+    name, data = job
+    draw: Callable[[FigureData], str] = getattr(figures, name)
+    return draw(data)
 
 
 Analysed = tuple[str | None, str, "ScenarioReport | InputError"]
@@ -540,8 +557,15 @@ def render(
     samples: int,
     seed: int,
     machines_file: str | None = None,
+    *,
+    workers: int | None = None,
 ) -> dict[str, str]:
-    """Every file of the report, by relative path (`machines_file`: the user's, if any)."""
+    """Every file of the report, by relative path (`machines_file`: the user's, if any).
+
+    From PARALLEL_FROM scenarios on, the matplotlib figures are drawn in worker processes
+    (`workers`, as in `analyse`); each is a pure function of its data, so the bytes are the
+    same either way.
+    """
     shown_machines = None if machines_file is None else portable_path(machines_file)
     files: dict[str, str] = {}
     main = [
@@ -572,12 +596,21 @@ def render(
         ),
     ]
     shown: list[tuple[str, str]] = []
+    jobs: list[tuple[str, FigureData]] = []
     for file, caption, draw, data_of in main:
         data = data_of(reports, machines)
         if file == "resources.svg" and not data["rows"]:
             continue
-        files[f"figures/{file}"] = draw(data)
+        jobs.append((draw.__name__, data))
         shown.append((file, caption))
+    count = _worker_count(workers)
+    if count < 2 or len(reports) < PARALLEL_FROM:
+        drawn: Iterable[str] = map(_draw, jobs)
+        files.update({f"figures/{file}": svg for (file, _), svg in zip(shown, drawn, strict=True)})
+    else:
+        with _pool(count) as pool:
+            drawn = pool.map(_draw, jobs)
+            files.update({f"figures/{f}": svg for (f, _), svg in zip(shown, drawn, strict=True)})
     per_scenario: dict[str, list[tuple[str, str]]] = {}
     for r in reports:
         name = r.estimate.scenario.name
