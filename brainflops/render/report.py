@@ -7,6 +7,7 @@ compares without writing: Markdown and JSON byte for byte, SVGs by their data fi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -604,13 +605,30 @@ def render(
         jobs.append((draw.__name__, data))
         shown.append((file, caption))
     count = _worker_count(workers)
-    if count < 2 or len(reports) < PARALLEL_FROM:
-        drawn: Iterable[str] = map(_draw, jobs)
-        files.update({f"figures/{file}": svg for (file, _), svg in zip(shown, drawn, strict=True)})
-    else:
-        with _pool(count) as pool:
-            drawn = pool.map(_draw, jobs)
-            files.update({f"figures/{f}": svg for (f, _), svg in zip(shown, drawn, strict=True)})
+    with contextlib.ExitStack() as running:
+        if count < 2 or len(reports) < PARALLEL_FROM:
+            drawn: Iterable[str] = map(_draw, jobs)
+        else:  # the workers draw while this process writes everything else
+            drawn = running.enter_context(_pool(count)).map(_draw, jobs)
+        rest = _the_rest(reports, samples, seed, shown=shown, shown_machines=shown_machines)
+        files.update({f"figures/{f}": svg for (f, _), svg in zip(shown, drawn, strict=True)})
+    files.update(rest)
+    svgs = {k.removeprefix("figures/"): v for k, v in files.items() if k.startswith("figures/")}
+    files["index.html"] = html.page(files["index.md"], svgs)
+    files[MANIFEST] = manifest_text(files)
+    return files
+
+
+def _the_rest(
+    reports: Sequence[ScenarioReport],
+    samples: int,
+    seed: int,
+    *,
+    shown: list[tuple[str, str]],
+    shown_machines: str | None,
+) -> dict[str, str]:
+    """The per-scenario figures, index.md and data.json (`shown`: the main figures)."""
+    files: dict[str, str] = {}
     per_scenario: dict[str, list[tuple[str, str]]] = {}
     for r in reports:
         name = r.estimate.scenario.name
@@ -652,9 +670,6 @@ def render(
         },
     }
     files["data.json"] = dumps(data)
-    svgs = {k.removeprefix("figures/"): v for k, v in files.items() if k.startswith("figures/")}
-    files["index.html"] = html.page(files["index.md"], svgs)
-    files[MANIFEST] = manifest_text(files)
     return files
 
 
