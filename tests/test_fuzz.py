@@ -501,3 +501,32 @@ def test_any_markdown_becomes_a_harmless_page(markdown: str) -> None:
         assert all(not k.startswith("on") for k in attrs), (tag, attrs)
         href = attrs.get("href")
         assert href is None or href.startswith(("https://", "http://", "#")), href
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=True, width=64),
+            st.sampled_from([0.0, 1.0, 2.0, 1e9]),  # ties, and the "never" year a report caps to
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.lists(st.floats(0, 1), min_size=1, max_size=8),
+)
+def test_quantiles_of_sorted_equal_numpys_bit_for_bit(values: list[float], q: list[float]) -> None:
+    import numpy as np
+
+    from brainflops.engine.sampling import median_of_sorted, quantiles_of_sorted
+
+    ordered = np.sort(np.array(values, dtype=np.float64))
+    fractions = [*q, 0.0, 0.05, 0.5, 0.95, 1.0]
+    with np.errstate(invalid="ignore"):  # inf - inf is NaN for numpy and for us
+        expected = np.quantile(ordered, fractions)
+    got = np.array(quantiles_of_sorted(ordered, fractions))
+    assert np.array_equal(got, expected, equal_nan=True)  # same bits, NaN where numpy's is
+    with np.errstate(invalid="ignore"):
+        median = float(np.median(ordered))
+    mine = median_of_sorted(ordered)
+    assert mine == median or (math.isnan(mine) and math.isnan(median))

@@ -298,3 +298,15 @@ def test_binned_shares_come_from_the_first_samples(monkeypatch: pytest.MonkeyPat
     first = module.sensitivity(s, samples=5_000, seed=5)
     assert many.method == first.method == "first-order (binned)"
     assert [(i.name, i.share) for i in many.inputs] == [(i.name, i.share) for i in first.inputs]
+
+
+def test_quantiles_of_sorted_interpolate_as_numpy_does() -> None:
+    from brainflops.engine.sampling import quantiles_of_sorted
+
+    values = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    # index (5 - 1) x q: q 0.1 -> 0.4: 1 + (2 - 1) x 0.4 = 1.4; q 0.5 -> 2: exactly 4;
+    # q 0.9 -> 3.6: weight 0.6 >= 0.5, from the top: 16 - (16 - 8) x 0.4 = 12.8; q 1 -> 16
+    assert quantiles_of_sorted(values, [0.1, 0.5, 0.9, 1.0]) == [1.4, 4.0, 12.8, 16.0]
+    assert quantiles_of_sorted(np.array([3.0]), [0.0, 0.5, 1.0]) == [3.0, 3.0, 3.0]
+    with pytest.raises(ValueError):
+        quantiles_of_sorted(values, [1.5])

@@ -18,6 +18,7 @@ from brainflops.analysis.projections import (
     ai_history,
     history,
     hpl_rmax,
+    log2_targets,
     parity_years,
     projection_set,
     resolve,
@@ -295,15 +296,19 @@ def compare(
     machine_names: Sequence[str] = (),
     selected: Sequence[str] = (),
     added: Mapping[str, ProjectionSpec] | None = None,
+    *,
+    compute: Array | None = None,
 ) -> Comparison:
+    """`compute`: `sorted_draws(est, "compute_flops")`, if the caller has sorted it already."""
     specs = projection_set(est.scenario.projections, selected, added)
     # parity is a non-decreasing function of compute: from sorted compute, every projection's
     # years come out sorted, and sorting them again costs one linear pass instead of n log n
-    compute = sorted_draws(est, "compute_flops")
+    compute = sorted_draws(est, "compute_flops") if compute is None else compute
     assert compute is not None
     past = {"top500": history(compute), "ai": ai_history(compute)}
     resolved = [resolve(name, spec, machines.green500) for name, spec in specs.items()]
-    years = tuple(parity_years(p, compute, past[p.series]) for p in resolved)
+    targets = log2_targets(compute)
+    years = tuple(parity_years(p, compute, past[p.series], log2_target=targets) for p in resolved)
     rows = tuple(
         compare_machine(est, m, machines.is_user(m)) for m in pick_machines(machines, machine_names)
     )

@@ -17,7 +17,7 @@ from statistics import NormalDist
 import numpy as np
 
 from brainflops.engine.expr import BOLTZMANN_J_PER_K
-from brainflops.engine.sampling import Array
+from brainflops.engine.sampling import Array, median_of_sorted, quantiles_of_sorted
 from brainflops.errors import InputError
 from brainflops.model.data import ai_systems, top500_number1
 from brainflops.model.machines import AiSystem, Green500Leader, Top500Number1, list_year
@@ -309,7 +309,9 @@ def history_of(points: Sequence[Point], values: Array | float, series: Series) -
     dates = np.array([p.year for p in points] + [math.inf])
     drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
     first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
-    median_at = int(np.searchsorted(best, float(np.median(drawn)), side="left"))
+    ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
+    median = median_of_sorted(drawn) if ascending else float(np.median(drawn))
+    median_at = int(np.searchsorted(best, median, side="left"))
     reached = median_at < len(points)
     newest = max(points, key=lambda p: p.year)
     return History(
@@ -359,20 +361,30 @@ class ParityYears:
 _NEVER = 1e9
 
 
+def log2_targets(compute_flops: Array | float) -> Array:
+    """log2 of each sample, for the projections to meet; below 1 FLOP/s counts as 1 (a brain
+    that small is matched as early as one of 1 FLOP/s, and log2(0) is -inf)."""
+    return np.log2(np.maximum(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)), 1.0))
+
+
 def parity_years(
-    projection: Projection, compute_flops: Array | float, past: History | None = None
+    projection: Projection,
+    compute_flops: Array | float,
+    past: History | None = None,
+    *,
+    log2_target: Array | None = None,
 ) -> ParityYears:
+    """`log2_target`: `log2_targets(compute_flops)`, when several projections share it."""
     past = past or history(compute_flops)
-    # a brain below 1 FLOP/s is matched as early as one of 1 FLOP/s (and log2(0) is -inf)
-    floor = np.maximum(np.atleast_1d(np.asarray(compute_flops, dtype=np.float64)), 1.0)
-    log2_target = np.log2(floor)
+    if log2_target is None:
+        log2_target = log2_targets(compute_flops)
     projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
     newest = past.newest_year
     years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
     capped = np.where(np.isfinite(years), years, _NEVER)
     if not (capped[1:] >= capped[:-1]).all():  # compare passes sorted compute: years follow
         capped.sort()
-    p5, p50, p95 = (float(v) for v in np.percentile(capped, [5, 50, 95]))
+    p5, p50, p95 = quantiles_of_sorted(capped, (0.05, 0.5, 0.95))  # np.percentile's, exactly
     trend = projection.trend
 
     def shown(value: float) -> float | None:

@@ -23,6 +23,7 @@ from brainflops.analysis.projections import (
     Projection,
     ai_history,
     history,
+    log2_targets,
     parity_years,
     resolve,
 )
@@ -138,7 +139,8 @@ def _stats(expr: Any, values: Mapping[str, Array | float], quantities: Any, mode
 
 def _projections(compute: Array | float, resolved: Sequence[Projection]) -> dict[str, ParityYears]:
     past = {"top500": history(compute), "ai": ai_history(compute)}
-    return {p.name: parity_years(p, compute, past[p.series]) for p in resolved}
+    targets = log2_targets(compute)
+    return {p.name: parity_years(p, compute, past[p.series], log2_target=targets) for p in resolved}
 
 
 def _full_point(

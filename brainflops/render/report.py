@@ -24,7 +24,13 @@ from typing import Any
 import numpy as np
 
 from brainflops.analysis.check import CheckResult, check_estimate
-from brainflops.analysis.compare import Comparison, compare, newest, newest_ai_leader
+from brainflops.analysis.compare import (
+    Comparison,
+    compare,
+    newest,
+    newest_ai_leader,
+    sorted_draws,
+)
 from brainflops.analysis.projections import (
     AI_PROJECTIONS,
     CURVE_YEARS,
@@ -38,6 +44,7 @@ from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.analysis.sweep import Sweep
 from brainflops.analysis.sweep import sweep as run_sweep
 from brainflops.engine.evaluate import Estimate, estimate
+from brainflops.engine.sampling import Array, quantiles_of_sorted
 from brainflops.errors import InputError
 from brainflops.io.files import MAX_FILE_BYTES, path_errors
 from brainflops.io.reportdir import (
@@ -84,12 +91,12 @@ CDF_PROBS = tuple(round(0.01 + 0.02 * i, 2) for i in range(50))
 """The probabilities at which the CDF figure takes each scenario's quantiles: 1%, 3% ... 99%."""
 
 
-def compute_quantiles(est: Estimate) -> tuple[float, ...]:
+def compute_quantiles(est: Estimate, ordered: Array) -> tuple[float, ...]:
+    """log10 of the compute's CDF_PROBS quantiles (`ordered`: its draws, sorted)."""
     compute = est.stats["compute_flops"]
     if compute is None or compute.p5 == compute.p95:
         return ()
-    drawn = np.asarray(est.draws["compute_flops"], dtype=np.float64)
-    quantiles = np.quantile(drawn, CDF_PROBS)
+    quantiles = np.array(quantiles_of_sorted(ordered, CDF_PROBS))
     return tuple(round(float(q), 4) for q in np.log10(np.maximum(quantiles, 1e-300)))
 
 
@@ -179,11 +186,13 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
             )
             for name, grid in s.sweeps.items()
         }
-        comparison = compare(est, machines)
+        ordered = sorted_draws(est, "compute_flops")
+        assert ordered is not None
+        comparison = compare(est, machines, compute=ordered)
         checks = check_estimate(est, machines)
     except InputError as exc:
         return s.name, path, exc
-    quantiles = compute_quantiles(est)
+    quantiles = compute_quantiles(est, ordered)
     # every summary is taken: let the samples go, so memory stays one scenario's worth
     lean, comparison = _without_samples(est, comparison)
     report = ScenarioReport(
