@@ -19,6 +19,7 @@ from brainflops.engine.core import estimate as _estimate
 from brainflops.errors import BrainflopsError, InputError
 from brainflops.io.yaml import Document, parse_yaml
 from brainflops.model.load import (
+    SCENARIO_LIMITS,
     apply_set,
     load_document,
     merged_document,
@@ -108,7 +109,7 @@ def _document(source: Source, overrides: Sequence[str]) -> Document:
     elif isinstance(source, Mapping):
         doc = Document(path="<dict>", data=dict(source), values={}, keys={})
     elif isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
-        doc = parse_yaml(source, "<string>")
+        doc = parse_yaml(source, "<string>", SCENARIO_LIMITS)
     else:
         return load_document(str(source), overrides)[0]
     parent = doc.data.get("extends")

@@ -530,3 +530,33 @@ def test_quantiles_of_sorted_equal_numpys_bit_for_bit(values: list[float], q: li
         median = float(np.median(ordered))
     mine = median_of_sorted(ordered)
     assert mine == median or (math.isnan(mine) and math.isnan(median))
+
+
+@FUZZ
+@given(st.integers(0, 5), st.integers(-2, 2), st.booleans())
+def test_collections_are_refused_exactly_past_their_limit(
+    which: int, extra: int, flow: bool
+) -> None:
+    from brainflops.model.load import SCENARIO_LIMITS
+
+    paths = [*SCENARIO_LIMITS.entries, ("unknown_key",)]
+    path = paths[which]
+    limit = SCENARIO_LIMITS.entries.get(path, SCENARIO_LIMITS.other_entries or 0)
+    count = limit + extra
+    as_list = path[-1] in ("correlations", "components")
+    if flow:
+        items = ", ".join("1" if as_list else f"k{i}: 1" for i in range(count))
+        body = f"[{items}]" if as_list else f"{{{items}}}"
+    else:
+        indent = "  " * len(path)
+        body = "".join(f"\n{indent}- 1" if as_list else f"\n{indent}k{i}: 1" for i in range(count))
+        body = body or ("[]" if as_list else "{}")
+    nested = "".join(f"{'  ' * depth}{key}:\n" for depth, key in enumerate(path[:-1]))
+    text = f"brainflops: 1\n{nested}{'  ' * (len(path) - 1)}{path[-1]}: {body}\n"
+    try:
+        parse_yaml(text, "f.yaml", SCENARIO_LIMITS)
+    except InputError as exc:
+        assert count > limit, exc
+        assert f"more than {limit:,} entries" in str(exc)
+    else:
+        assert count <= limit

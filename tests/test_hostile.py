@@ -187,8 +187,24 @@ def _many_factors(tmp: Path) -> str:
     return _file(tmp, SCENARIO + "factors:\n  other:\n" + other)
 
 
-def _many_unknown_keys(tmp: Path) -> str:
-    return _file(tmp, SCENARIO + "".join(f"unknown_{i}: 1\n" for i in range(30_000)))
+def _many_unknown_keys(tmp: Path, count: int = 30_000) -> str:
+    return _file(tmp, SCENARIO + "".join(f"unknown_{i}: 1\n" for i in range(count)))
+
+
+def _thirty_thousand_populations(tmp: Path) -> str:
+    """3.7 MB, under the file size limit: parsed whole, it took 14 s to be refused."""
+    pops = "".join(
+        f"  p{i}: {{neurons: 1e6 to 1e7, firing_rate_hz: 1, synapses_per_neuron: 1e3, "
+        "cost: {model: synaptic, flops_per_event: 1}}\n"
+        for i in range(30_000)
+    )
+    return _file(tmp, "brainflops: 1\nname: x\ntitle: x\npopulations:\n" + pops)
+
+
+def _nodes_in_small_collections(tmp: Path) -> str:
+    """900 unknown keys of 100 numbers each: no collection over its limit, 90,000 values."""
+    values = ", ".join("1" for _ in range(100))
+    return _file(tmp, SCENARIO + "".join(f"u{i}: [{values}]\n" for i in range(900)))
 
 
 def _many_populations(tmp: Path) -> str:
@@ -243,8 +259,31 @@ CASES: list[Case] = [
         "expected a number, a range",
     ),
     # quadratic loops and unbounded sizes
-    ("20000-factors", lambda t: ["estimate", _many_factors(t)], "factors.other: Dictionary"),
-    ("30000-unknown-keys", lambda t: ["validate", _many_unknown_keys(t)], "more problems"),
+    # oversized collections stop the parse at their first entry too many
+    (
+        "20000-factors",
+        lambda t: ["estimate", _many_factors(t)],
+        # SCENARIO's 9 lines, `factors:`, `other:`, then f0 on line 12: f100 on line 112
+        "s.yaml:112:5: factors.other: more than 100 entries (the limit is 100)",
+    ),
+    (
+        "30000-unknown-keys",
+        lambda t: ["validate", _many_unknown_keys(t)],
+        # 4 keys of SCENARIO's 9 lines, then unknown_0 on line 10: the 1,001st key is
+        # unknown_996, on line 1,006
+        "s.yaml:1006:1: the document: more than 1,000 entries",
+    ),
+    ("900-unknown-keys", lambda t: ["validate", _many_unknown_keys(t, 900)], "850 more problems"),
+    (
+        "30000-populations",
+        lambda t: ["validate", _thirty_thousand_populations(t)],
+        "s.yaml:105:3: populations: more than 100 entries (the limit is 100)",
+    ),
+    (
+        "90000-values",
+        lambda t: ["estimate", _nodes_in_small_collections(t)],
+        "more than 50,000 keys and values (the limit is 50,000)",
+    ),
     (
         "60000-segment-set",
         lambda t: ["estimate", "dettmers-2015", "--set", "a" + ".a" * 60_000 + "=1"],

@@ -9,7 +9,7 @@ import pytest
 
 from brainflops.errors import InputError
 from brainflops.io.files import MAX_FILE_BYTES
-from brainflops.io.yaml import MAX_DEPTH, load_yaml, parse_yaml
+from brainflops.io.yaml import MAX_DEPTH, Limits, load_yaml, parse_yaml
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,60 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         load_yaml(tmp_path / "nope.yaml")
     with pytest.raises(InputError, match="is a directory"):
         load_yaml(tmp_path)
+
+
+LIMITS = Limits(entries={("items",): 3, ("a", "b"): 2}, other_entries=5, nodes=40)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        # the fourth entry of `items` (a list), at the item: line 5, after "  - "
+        ("items:\n  - 1\n  - 2\n  - 3\n  - 4\n", (5, 5), "items: more than 3 entries"),
+        # the third key of a.b, at the key: "  b: {x: 1, y: 2, " is 18 characters
+        ("a:\n  b: {x: 1, y: 2, z: 3}\n", (2, 19), "a.b: more than 2 entries (the limit is 2)"),
+        # any other mapping: at most 5
+        ("c: {k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6}\n", (1, 40), "c: more than 5 entries"),
+        ("k1: 1\nk2: 2\nk3: 3\nk4: 4\nk5: 5\nk6: 6\n", (6, 1), "the document: more than 5"),
+    ],
+)
+def test_limits_stop_the_parse_at_the_first_entry_too_many(
+    text: str, where: tuple[int, int], message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "f.yaml", LIMITS)
+    (problem,) = caught.value.problems
+    assert message in problem.message
+    assert (problem.line, problem.col) == where
+
+
+def test_limits_stop_the_parse_at_the_first_node_too_many() -> None:
+    # the mapping, the key `a`, the list, then items 1 to 7 make 10 nodes; item 8 is the
+    # 11th, at column 5 + 3 x 7 = 26
+    with pytest.raises(InputError) as caught:
+        parse_yaml("a: [1, 2, 3, 4, 5, 6, 7, 8, 9]\n", "f.yaml", Limits(nodes=10))
+    (problem,) = caught.value.problems
+    assert problem.message == "more than 10 keys and values (the limit is 10)"
+    assert (problem.line, problem.col) == (1, 26)
+
+
+def test_limits_allow_collections_at_their_limit() -> None:
+    text = "items: [1, 2, 3]\na: {b: {x: 1, y: 2}}\nc: {k1: 1, k2: 2, k3: 3, k4: 4, k5: 5}\n"
+    assert parse_yaml(text, "f.yaml", LIMITS).data["items"] == [1, 2, 3]
+    # without limits, nothing is counted
+    assert len(parse_yaml("".join(f"k{i}: 1\n" for i in range(100))).data) == 100
+
+
+def test_scenario_limits_are_the_models_own() -> None:
+    from annotated_types import MaxLen
+
+    from brainflops.model.load import SCENARIO_LIMITS
+    from brainflops.model.scenario import Factors, Scenario
+
+    def max_length(model: type, name: str) -> int:
+        found = [m.max_length for m in model.model_fields[name].metadata if isinstance(m, MaxLen)]  # type: ignore[attr-defined]
+        return found[0]
+
+    for path, limit in SCENARIO_LIMITS.entries.items():
+        model = Factors if path[0] == "factors" else Scenario
+        assert max_length(model, str(path[-1])) == limit, path

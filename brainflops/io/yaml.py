@@ -11,6 +11,7 @@ point at the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,28 +89,72 @@ def _pos(node: Node, file: str) -> Position:
     return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _Loader(yaml.SafeLoader):
-    """Composes nodes only; refuses anchors, aliases and deep nesting while composing."""
+@dataclass(frozen=True)
+class Limits:
+    """How large a document may grow, checked while it is parsed: an oversized file stops
+    at its first entry too many instead of being parsed whole (~30,000 values a second)."""
 
-    def __init__(self, stream: str) -> None:
+    entries: Mapping[Path_, int] = field(default_factory=dict)
+    """The most entries the mapping or list at each path may hold."""
+    other_entries: int | None = None
+    """The most entries of any other mapping or list."""
+    nodes: int | None = None
+    """The most keys and values in the whole document."""
+
+
+NO_LIMITS = Limits()
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only; refuses anchors, aliases, deep nesting and collections over
+    their limits while composing, so an oversized file stops at its first entry too many."""
+
+    def __init__(self, stream: str, limits: Limits) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._limits = limits
+        self._nodes = 0
+        self._paths: list[Path_] = []  # the path of each collection being composed
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(mark, "YAML aliases (*name) are not allowed")
         if getattr(event, "anchor", None) is not None:
             raise _Refused(mark, "YAML anchors (&name) are not allowed")
+        path = self._path_of(parent, index, mark)
+        self._nodes += 1
+        if self._limits.nodes is not None and self._nodes > self._limits.nodes:
+            limit = self._limits.nodes
+            raise _Refused(mark, f"more than {limit:,} keys and values (the limit is {limit:,})")
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             self._depth += 1
             if self._depth > MAX_DEPTH:
                 raise _Refused(mark, f"nesting deeper than {MAX_DEPTH} levels")
+        self._paths.append(path)
         node = super().compose_node(parent, index)
+        self._paths.pop()
         if isinstance(node, SequenceNode | MappingNode):
             self._depth -= 1
         return node
+
+    def _path_of(self, parent: Node | None, index: Any, mark: Any) -> Path_:
+        """This node's path (a key's: its mapping's), refusing an entry over its limit."""
+        if parent is None:
+            return ()
+        where = self._paths[-1]
+        if isinstance(parent, MappingNode) and index is None:  # a key: one more entry?
+            entries = len(parent.value)
+        elif isinstance(parent, SequenceNode):
+            entries = index
+        else:
+            return (*where, index.value if isinstance(index, ScalarNode) else "?")
+        limit = self._limits.entries.get(where, self._limits.other_entries)
+        if limit is not None and entries >= limit:
+            shown = ".".join(str(k) for k in where) or "the document"
+            raise _Refused(mark, f"{shown}: more than {limit:,} entries (the limit is {limit:,})")
+        return where if index is None else (*where, index)
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and implicit[0] and value is not None:
@@ -215,10 +260,10 @@ def _build(node: Node, where: Path_, doc: Document) -> Any:
     return out
 
 
-def parse_yaml(text: str, path: str = "<string>") -> Document:
+def parse_yaml(text: str, path: str = "<string>", limits: Limits = NO_LIMITS) -> Document:
     """Parse one YAML document whose top level must be a mapping."""
     try:
-        loader = _Loader(text)
+        loader = _Loader(text, limits)
     except yaml.reader.ReaderError as exc:  # a control character, found before parsing
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
@@ -270,10 +315,10 @@ def read_text(path: Path, display: str | None = None) -> str:
         ) from None
 
 
-def load_yaml(path: Path, display: str | None = None) -> Document:
+def load_yaml(path: Path, display: str | None = None, limits: Limits = NO_LIMITS) -> Document:
     """Read and parse a YAML file (see `parse_yaml`)."""
     shown = display or str(path)
-    return parse_yaml(read_text(path, shown), shown)
+    return parse_yaml(read_text(path, shown), shown, limits)
 
 
 def parse_value(text: str, origin: str) -> Any:
