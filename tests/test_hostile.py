@@ -325,6 +325,17 @@ CASES: list[Case] = [
         "green500: the Green500 leaders span one list",
     ),
     (
+        "20000-machines",
+        lambda t: [
+            "compare",
+            "dettmers-2015",
+            "--machines",
+            _file(t, "machines:\n" + f"  - {PLAIN}\n" * 20_000, "m.yaml"),
+        ],
+        # `machines:` on line 1, the first on line 2: the 1,001st on line 1,002, after "  - "
+        "m.yaml:1002:5: machines: more than 1,000 entries (the limit is 1,000)",
+    ),
+    (
         "machine-1e-300",
         lambda t: ["compare", "dettmers-2015", "--machines", _machines(t, TINY)],
         "hpl_rmax_flops: Input should be greater than or equal to 1",

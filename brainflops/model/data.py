@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from brainflops.errors import InputError, Problem
 from brainflops.io.table import read_csv
-from brainflops.io.yaml import load_yaml
+from brainflops.io.yaml import Limits, load_yaml
 from brainflops.model.load import validate
 from brainflops.model.machines import (
     AiSystem,
@@ -89,4 +89,9 @@ def load_machines(extra: Path | None = None) -> MachinesFile:
     base = bundled_machines()
     if extra is None:
         return base
-    return base.with_user(validate(load_yaml(extra), MachinesFile))
+    return base.with_user(validate(load_yaml(extra, limits=MACHINES_LIMITS), MachinesFile))
+
+
+MACHINES_LIMITS = Limits(other_entries=1_000, nodes=50_000)
+"""A user's machines file: at most 1,000 entries a list (the bundled file has 18) and
+50,000 keys and values, checked while it is parsed."""
