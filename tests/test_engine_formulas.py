@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from brainflops.engine import estimate
 from brainflops.errors import InputError
+from brainflops.model.load import load_scenario
 from brainflops.model.scenario import Scenario
 
 
@@ -187,3 +189,38 @@ def test_zero_factor_gives_zero() -> None:
         factors={"genome_change": 0},
     )
     assert median(s) == 0
+
+
+def test_an_output_that_is_compute_times_fixed_quantities_is_a_scaling() -> None:
+    from brainflops.engine.expr import Term, scale_of
+    from brainflops.model.quantity import Range
+
+    compute = (Term(1.0, (("a", 1.0), ("b", 1.0))), Term(3.0, (("c", 1.0),)))
+    # lifetime = compute x seconds: with seconds fixed at 1e9, a scaling by 1e9 (2 x 5e8)
+    lifetime = (
+        Term(2.0, (("a", 1.0), ("b", 1.0), ("seconds", 1.0))),
+        Term(6.0, (("c", 1.0), ("seconds", 1.0))),
+    )
+    assert scale_of(lifetime, compute, {"seconds": 5e8}) == 1e9
+    assert scale_of(lifetime, compute) is None  # not without knowing seconds is fixed
+    uncertain = {"seconds": Range(low=1e8, high=1e9)}
+    assert scale_of(lifetime, compute, uncertain) is None
+    # compute / power with power fixed at 20 W: 1/20 (a power of -1 folds as 20**-1)
+    per_joule = tuple(Term(t.coef, (*t.powers, ("power", -1.0))) for t in compute)
+    assert scale_of(per_joule, compute, {"power": 20.0}) == 0.05
+    # a fixed quantity in one term only: not a scaling
+    mixed = (Term(1.0, (("a", 1.0), ("b", 1.0), ("seconds", 1.0))), Term(3.0, (("c", 1.0),)))
+    assert scale_of(mixed, compute, {"seconds": 5e8}) is None
+
+
+def test_the_lifetime_of_an_uncertain_brain_is_its_compute_scaled(write: Any) -> None:
+    path = write(
+        "s.yaml",
+        "brainflops: 1\nname: s\ntitle: s\ntraining: {seconds: 2e9}\npopulations:\n"
+        "  all: {neurons: 1e10 to 2e10, synapses_per_neuron: 1e3, firing_rate_hz: 1,"
+        " cost: {model: synaptic, flops_per_event: 1 to 10}}\n",
+    )
+    est = estimate(load_scenario(str(path)).scenario, 1000, 1)
+    compute, lifetime = est.draws["compute_flops"], est.draws["lifetime_flop"]
+    assert np.array_equal(lifetime, compute * 2e9)  # derived: the same draws times 2e9
+    assert est.stats["lifetime_flop"] == est.stats["compute_flops"].times(2e9)

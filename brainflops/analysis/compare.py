@@ -215,7 +215,7 @@ def sorted_draws(est: Estimate, output: str, compute: Array | None = None) -> Ar
     if drawn is None:
         return None
     expr, base = est.model.outputs.get(output), est.model.outputs.get("compute_flops")
-    factor = None if expr is None or base is None else scale_of(expr, base)
+    factor = None if expr is None or base is None else scale_of(expr, base, est.model.quantities)
     if compute is not None and (output == "compute_flops" or factor is not None):
         return compute if factor is None else compute * factor
     return np.sort(np.atleast_1d(np.asarray(drawn, dtype=np.float64)))

@@ -187,12 +187,15 @@ def not_finite(name: str, where: Where, scenario: Scenario) -> InputError:
     )
 
 
-def scaled_outputs(known: Mapping[str, Expr]) -> dict[str, float]:
-    """The outputs that are compute times a positive constant, with that constant."""
+def scaled_outputs(
+    known: Mapping[str, Expr], quantities: Mapping[str, float | Range] | None = None
+) -> dict[str, float]:
+    """The outputs that are compute times a positive constant, with that constant (fixed
+    `quantities` count as constants)."""
     compute = known.get("compute_flops")
     if compute is None:
         return {}
-    found = {k: scale_of(e, compute) for k, e in known.items() if k != "compute_flops"}
+    found = {k: scale_of(e, compute, quantities) for k, e in known.items() if k != "compute_flops"}
     return {k: c for k, c in found.items() if c is not None}
 
 

@@ -304,7 +304,7 @@ def sampled_estimate(
     # the draws of one chunk are streams × chunk values: bound them, whatever the streams
     chunk = max(1, min(chunk, DRAW_BUDGET // max(streams, 1)))
     head = min(samples, SHARE_SAMPLES)
-    scaled = scaled_outputs(known)
+    scaled = scaled_outputs(known, model.quantities)
     kept = [k for k in known if k not in scaled]
     check_memory(
         samples * len(kept) + min(chunk, samples) * (streams + 2) + head * len(model.compute_parts),

@@ -53,23 +53,44 @@ def plus(parts: Iterable[Expr | None]) -> Expr | None:
     return tuple(out)
 
 
-def scale_of(expr: Expr, base: Expr) -> float | None:
+def scale_of(
+    expr: Expr, base: Expr, points: Mapping[str, float | Range] | None = None
+) -> float | None:
     """c when `expr` is c × `base` term by term (c > 0), else None.
 
     One lifetime is compute × training.seconds, energy efficiency compute ÷ power: with a
     fixed seconds or power, each is compute scaled, and is derived instead of evaluated.
+    `points`: the model's quantities, whose fixed numbers count as constants.
     """
     if len(expr) != len(base) or not base:
         return None
     ratios = set()
     for a, b in zip(expr, base, strict=True):
-        if a.powers != b.powers or b.coef == 0:
+        a_coef, a_powers = _constant_folded(a, points)
+        b_coef, b_powers = _constant_folded(b, points)
+        if a_powers != b_powers or b_coef == 0:
             return None
-        ratios.add(a.coef / b.coef)
+        ratios.add(a_coef / b_coef)
     (c, *rest) = sorted(ratios)
-    if c <= 0 or (rest and not math.isclose(rest[-1], c, rel_tol=1e-12)):
+    if not (math.isfinite(c) and c > 0) or (rest and not math.isclose(rest[-1], c, rel_tol=1e-12)):
         return None
     return c
+
+
+def _constant_folded(
+    term: Term, points: Mapping[str, float | Range] | None
+) -> tuple[float, tuple[tuple[str, float], ...]]:
+    """The term's coefficient times its fixed quantities, and its uncertain powers."""
+    if not points:
+        return term.coef, term.powers
+    coef, powers = term.coef, []
+    for name, exp in term.powers:
+        value = points.get(name)
+        if isinstance(value, float | int) and value > 0:
+            coef *= value**exp
+        else:
+            powers.append((name, exp))
+    return coef, tuple(powers)
 
 
 @dataclass(frozen=True)
