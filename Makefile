@@ -12,6 +12,9 @@ $(DEMO_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[plot]'
+	# byte-compiled as pip compiles an installed copy: every run starts ~40 ms sooner
+	# where PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q brainflops
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP)

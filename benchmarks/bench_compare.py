@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import medians_in_turns, print_table
+from timing import byte_compiled, medians_in_turns, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "dd99ed4"
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE)
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
+    byte_compiled(Path(__file__).resolve().parents[1])
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "before"
         subprocess.run(

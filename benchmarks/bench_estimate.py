@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import medians_in_turns, print_table
+from timing import byte_compiled, medians_in_turns, print_table
 
 SCENARIO = """\
 brainflops: 1
@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
+    byte_compiled(Path(__file__).resolve().parents[1])
     with tempfile.TemporaryDirectory() as tmp:
         scenario = Path(tmp) / "bench.yaml"
         scenario.write_text(SCENARIO)

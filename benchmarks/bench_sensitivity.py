@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from bench_estimate import SCENARIO
-from timing import medians_in_turns, print_table
+from timing import byte_compiled, medians_in_turns, print_table
 
 POPULATION = """  p{i}:
     neurons: {{low: {n:g}, high: {n2:g}}}
@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    byte_compiled(Path(__file__).resolve().parents[1])
     with tempfile.TemporaryDirectory() as tmp:
         a, b, c = Path(tmp) / "a.yaml", Path(tmp) / "b.yaml", Path(tmp) / "c.yaml"
         a.write_text(SCENARIO)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from timing import medians_in_turns, print_table
+from timing import byte_compiled, medians_in_turns, print_table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
+    byte_compiled(Path(__file__).resolve().parents[1])
     contenders = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "brainflops --help": [sys.executable, "-m", "brainflops", "--help"],

@@ -464,12 +464,13 @@ class Scenario(Frozen):
     functional: Functional | None = None
     limit: Limit | None = None
     stated: Stated | None = None
-    factors: Factors = Factors()
-    memory: Memory = Memory()
+    factors: Factors = Factors.model_construct()  # built unvalidated: no validator at import
+    memory: Memory = Memory.model_construct()
     communication: Communication | None = None
     energy: Energy | None = None
     training: Training = Field(
-        default=Training(), description="lifetime_flop = compute_flops × training.seconds"
+        default=Training.model_construct(),
+        description="lifetime_flop = compute_flops × training.seconds",
     )
     precision_bits: Literal[8, 16, 32, 64] | None = Field(
         default=None,
@@ -479,7 +480,7 @@ class Scenario(Frozen):
         Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)],
         ProjectionSpec,
     ] = {}
-    expect: Expect = Expect()
+    expect: Expect = Expect.model_construct()
     sweeps: dict[
         Annotated[str, Field(pattern=SLUG, max_length=40)],
         Annotated[
