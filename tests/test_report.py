@@ -116,7 +116,7 @@ def test_fingerprint_ignores_svg_bytes_but_not_data(
     existing: tuple[Path, dict[str, bytes]],
 ) -> None:
     out, _ = existing
-    ladder = out / "figures" / "ladder.svg"
+    ladder = out / "figures" / "timeline.svg"  # drawn by matplotlib
     text = ladder.read_text()
     # another matplotlib would write other bytes (sealed) for the same data: still fresh
     ladder.write_text(seal(text.replace("<metadata>", "<metadata><!-- drawn elsewhere -->")))
@@ -129,7 +129,7 @@ def test_fingerprint_ignores_svg_bytes_but_not_data(
     # the same data with a script slipped in by hand: stale, not "up to date"
     ladder.write_text(text.replace("</svg>", "<script>alert(1)</script></svg>"))
     result = make(out, "--check")
-    assert result.exit_code == 1 and "ladder.svg: changed by hand" in result.stdout
+    assert result.exit_code == 1 and "timeline.svg: changed by hand" in result.stdout
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
     assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
 

@@ -23,6 +23,19 @@ def test_log_ticks_every_decade_then_every_third() -> None:
     assert [v for v, _ in log_ticks(3e9, 2e14, str)] == [1e10, 1e11, 1e12, 1e13, 1e14]
     # 1e10..1e24 spans 14 decades: every third power of ten (k % 3 == 0)
     assert [v for v, _ in log_ticks(1e10, 1e24, str)] == [1e12, 1e15, 1e18, 1e21, 1e24]
+    # 1e12..1e45 at most 6 ticks: every third gives 12, every sixth 6 (1e12, 1e18 ... 1e42)
+    assert [v for v, _ in log_ticks(1e12, 1e45, str, 6)] == [10.0**k for k in range(12, 43, 6)]
+
+
+def test_markers_are_dots_and_triangles_pointing_where_told() -> None:
+    plot = Plot(100, 100, (0, 0, 0, 0), (0, 1), (0, 1))
+    plot.marker(50, 50, "o", 8, "#000")
+    plot.marker(50, 50, "<", 10, "#000")
+    plot.marker(50, 50, ">", 10, "#000")
+    assert plot.elements[0] == '<circle cx="50" cy="50" r="4" fill="#000"/>'
+    # "<": the tip 5 px to the left, the base 5 px to the right, 10 px tall
+    assert 'd="M45 50L55 45L55 55Z"' in plot.elements[1]
+    assert 'd="M55 50L45 45L45 55Z"' in plot.elements[2]
 
 
 def test_steps_hold_each_value_until_the_next_x() -> None:

@@ -16,7 +16,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,11 +141,13 @@ def _pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method))
 
 
-def _draw(job: tuple[str, FigureData]) -> str:
-    """One report figure, by the name of its function in `figures` (picklable)."""
-    name, data = job
-    draw: Callable[[FigureData], str] = getattr(figures, name)
-    return draw(data)
+def _draw(batch: Sequence[FigureJob]) -> list[str]:
+    """Report figures, each by the name of its function in `figures` (picklable)."""
+    drawn = []
+    for _, name, data in batch:
+        draw: Callable[[FigureData], str] = getattr(figures, name)
+        drawn.append(draw(data))
+    return drawn
 
 
 Analysed = tuple[str | None, str, "ScenarioReport | InputError"]
@@ -572,12 +574,11 @@ def render(
 ) -> dict[str, str]:
     """Every file of the report, by relative path (`machines_file`: the user's, if any).
 
-    From PARALLEL_FROM scenarios on, the matplotlib figures are drawn in worker processes
-    (`workers`, as in `analyse`); each is a pure function of its data, so the bytes are the
-    same either way.
+    From PARALLEL_FROM scenarios on, the figures are drawn in worker processes (`workers`,
+    as in `analyse`) while this one writes the rest; each is a pure function of its data,
+    so the bytes are the same either way.
     """
     shown_machines = None if machines_file is None else portable_path(machines_file)
-    files: dict[str, str] = {}
     main = [
         ("ladder.svg", "Brain-compute estimates against machines", figures.ladder, _ladder_data),
         (
@@ -606,57 +607,84 @@ def render(
         ),
     ]
     shown: list[tuple[str, str]] = []
-    jobs: list[tuple[str, FigureData]] = []
+    jobs: list[FigureJob] = []
     for file, caption, draw, data_of in main:
         data = data_of(reports, machines)
         if file == "resources.svg" and not data["rows"]:
             continue
-        jobs.append((draw.__name__, data))
+        jobs.append((file, draw.__name__, data))
         shown.append((file, caption))
     count = _worker_count(workers)
     with contextlib.ExitStack() as running:
-        if count < 2 or len(reports) < PARALLEL_FROM:
-            drawn: Iterable[str] = map(_draw, jobs)
-        else:  # the workers draw while this process writes everything else
-            drawn = running.enter_context(_pool(count)).map(_draw, jobs)
-        rest = _the_rest(reports, samples, seed, shown=shown, shown_machines=shown_machines)
-        files.update({f"figures/{f}": svg for (f, _), svg in zip(shown, drawn, strict=True)})
-    files.update(rest)
-    svgs = {k.removeprefix("figures/"): v for k, v in files.items() if k.startswith("figures/")}
-    files["index.html"] = html.page(files["index.md"], svgs)
+        parallel = count >= 2 and len(reports) >= PARALLEL_FROM
+        pool = running.enter_context(_pool(count)) if parallel else None
+        drawing: list[tuple[list[FigureJob], Future[list[str]] | list[str]]] = []
+
+        def start(batch: list[FigureJob]) -> None:
+            drawing.append((batch, _draw(batch) if pool is None else pool.submit(_draw, batch)))
+
+        # the workers start at once on matplotlib's figures, the slowest first, then draw
+        # the others in batches of a few milliseconds, while this process writes the rest
+        for job in sorted(jobs, key=lambda job: _SLOWEST_FIRST.get(job[1], len(_SLOWEST_FIRST))):
+            start([job])
+        scenario_jobs, per_scenario = _scenario_figures(reports)
+        for first in range(0, len(scenario_jobs), FIGURE_BATCH):
+            start(scenario_jobs[first : first + FIGURE_BATCH])
+        projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
+        index = markdown.index(
+            reports, projection_names, shown, per_scenario, samples, seed, shown_machines
+        )
+        data_json = _data_json(reports, samples, seed, shown_machines)
+        drawn_by_file = {
+            file: svg
+            for batch, out in drawing
+            for (file, _, _), svg in zip(
+                batch, out if isinstance(out, list) else out.result(), strict=True
+            )
+        }
+    svgs = {file: drawn_by_file[file] for file, _, _ in [*jobs, *scenario_jobs]}  # in order
+    files = {f"figures/{file}": svg for file, svg in svgs.items()}
+    files["index.md"], files["data.json"] = index, data_json
+    files["index.html"] = html.page(index, svgs)
     files[MANIFEST] = manifest_text(files)
     return files
 
 
-def _the_rest(
+FigureJob = tuple[str, str, FigureData]
+"""(the file under figures/, the name of its drawing function in `figures`, its data)."""
+
+_SLOWEST_FIRST = {"timeline": 0, "training": 1, "cdf_overlay": 2, "resources": 3}
+"""The figures matplotlib draws, slowest first (the others are `svgplot`'s: milliseconds)."""
+
+FIGURE_BATCH = 25
+"""Per-scenario figures drawn by one job of the workers (a few milliseconds each)."""
+
+
+def _scenario_figures(
     reports: Sequence[ScenarioReport],
-    samples: int,
-    seed: int,
-    *,
-    shown: list[tuple[str, str]],
-    shown_machines: str | None,
-) -> dict[str, str]:
-    """The per-scenario figures, index.md and data.json (`shown`: the main figures)."""
-    files: dict[str, str] = {}
+) -> tuple[list[FigureJob], dict[str, list[tuple[str, str]]]]:
+    """Each scenario's figures to draw, and the (file, caption) of those its section shows."""
+    jobs: list[FigureJob] = []
     per_scenario: dict[str, list[tuple[str, str]]] = {}
     for r in reports:
         name = r.estimate.scenario.name
         shown_here = per_scenario.setdefault(name, [])
         if r.log10_compute_quantiles:  # a point's curve is one step: its year says it all
             file = f"parity-{name}.svg"
-            files[f"figures/{file}"] = figures.parity_curves(_parity_data(r.comparison))
+            jobs.append((file, "parity_curves", _parity_data(r.comparison)))
             shown_here.append((file, f"P(parity by year) of {name}"))
         if r.sensitivity is not None and len(r.sensitivity.inputs) > 1:  # one input: no ranking
             file = f"tornado-{name}.svg"
-            files[f"figures/{file}"] = figures.tornado(_tornado_data(r.sensitivity))
+            jobs.append((file, "tornado", _tornado_data(r.sensitivity)))
             shown_here.append((file, f"What drives {name}"))
         for grid_name, grid in r.sweeps.items():
-            figure = sweep_file(r.estimate.scenario.name, grid_name)
-            files[f"figures/{figure}"] = figures.sweep(sweep_data(grid))
-    projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
-    files["index.md"] = markdown.index(
-        reports, projection_names, shown, per_scenario, samples, seed, shown_machines
-    )
+            jobs.append((sweep_file(name, grid_name), "sweep", sweep_data(grid)))
+    return jobs, per_scenario
+
+
+def _data_json(
+    reports: Sequence[ScenarioReport], samples: int, seed: int, shown_machines: str | None
+) -> str:
     data = {
         "samples": samples,
         "seed": seed,
@@ -678,8 +706,7 @@ def _the_rest(
             for r in reports
         },
     }
-    files["data.json"] = dumps(data)
-    return files
+    return dumps(data)
 
 
 def stale_files(files: dict[str, str], out: Path, max_diff_lines: int = 40) -> list[str]:

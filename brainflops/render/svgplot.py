@@ -1,8 +1,9 @@
-"""A small SVG plotter for the figures a report draws once per scenario.
+"""A small SVG plotter for the figures whose size grows with a report.
 
-A report of hundreds of scenarios draws two figures for each; matplotlib takes ~40-150 ms a
-figure, this takes about one. It knows bars, lines, steps, text and a log or linear axis,
-which is all a tornado and a P(parity by year) chart need. Text stays text (selectable);
+A report of hundreds of scenarios draws two figures for each, and a ladder with a row for
+each; matplotlib takes ~40-150 ms a figure (and ~1 s for a ladder of 200 rows), this takes
+a few. It knows bars, lines, steps, markers, text and a log or linear axis, which is all a
+tornado, a P(parity by year) chart and the ladder need. Text stays text (selectable);
 widths of labels are estimated from their length (a sans-serif averages ~0.58 em a glyph).
 """
 
@@ -109,6 +110,17 @@ class Plot:
             f'stroke-width="{_num(width)}"{pattern}/>'
         )
 
+    def marker(self, x_px: float, y_px: float, shape: str, size: float, fill: str) -> None:
+        """A dot ("o") or a triangle pointing left ("<") or right (">"), `size` px across."""
+        r = size / 2
+        if shape == "o":
+            self.add(f'<circle cx="{_num(x_px)}" cy="{_num(y_px)}" r="{_num(r)}" fill="{fill}"/>')
+            return
+        tip = -r if shape == "<" else r
+        points = ((x_px + tip, y_px), (x_px - tip, y_px - r), (x_px - tip, y_px + r))
+        d = "M" + "L".join(f"{_num(x)} {_num(y)}" for x, y in points) + "Z"
+        self.add(f'<path d="{d}" fill="{fill}"/>')
+
     def text(
         self,
         x_px: float,
@@ -166,10 +178,15 @@ class Plot:
         return f'<?xml version="1.0" encoding="utf-8"?>\n{head}{heading}{body}</svg>\n'
 
 
-def log_ticks(low: float, high: float, label: Callable[[float], str]) -> list[tuple[float, str]]:
-    """Powers of ten in [low, high]: every one up to six decades, else every third."""
+def log_ticks(
+    low: float, high: float, label: Callable[[float], str], most: int = 12
+) -> list[tuple[float, str]]:
+    """Powers of ten in [low, high]: every one up to six decades, else every third (or
+    sixth, ninth ...: at most `most` ticks, so that their labels fit)."""
     first, last = math.ceil(math.log10(low) - 1e-9), math.floor(math.log10(high) + 1e-9)
     step = 1 if last - first <= 6 else 3
+    while (last - first) // step + 1 > max(most, 1) and step < last - first:
+        step += 3 if step > 1 else 2
     return [(10.0**k, label(10.0**k)) for k in range(first, last + 1) if k % step == 0]
 
 
