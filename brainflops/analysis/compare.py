@@ -250,6 +250,7 @@ def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
     if lifetime is None or lifetime.p5 <= 0:
         return ()  # a brain of no compute has no lifetimes to count runs in
     runs = sorted(training_runs(), key=lambda r: -r.training_flop)
+    per_lifetime = float(np.mean(1 / np.asarray(est.draws["lifetime_flop"])))
     # lifetimes = run ÷ lifetime: the brain's high end gives the fewest lifetimes
     return tuple(
         TrainingRunLifetimes(
@@ -258,7 +259,7 @@ def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
                 r.training_flop / lifetime.p95,
                 r.training_flop / lifetime.median,
                 r.training_flop / lifetime.p5,
-                r.training_flop * float(np.mean(1 / np.asarray(est.draws["lifetime_flop"]))),
+                r.training_flop * per_lifetime,
                 lifetime.exact,
             ),
         )

@@ -378,9 +378,15 @@ def parity_years(
     past = past or history(compute_flops)
     if log2_target is None:
         log2_target = log2_targets(compute_flops)
-    projected = np.asarray(projection.year_reached(log2_target), dtype=np.float64)
-    newest = past.newest_year
-    years = np.where(np.isfinite(past.years), past.years, np.maximum(projected, newest))
+    reached = np.isfinite(past.years)
+    # from sorted compute, the samples some list already reached come first: only the rest
+    # are projected (unsorted, every sample is)
+    first = int(np.count_nonzero(reached))
+    if not reached[:first].all():
+        first = 0
+    projected = np.asarray(projection.year_reached(log2_target[first:]), dtype=np.float64)
+    later = np.where(reached[first:], past.years[first:], np.maximum(projected, past.newest_year))
+    years = np.concatenate((past.years[:first], later))
     capped = np.where(np.isfinite(years), years, _NEVER)
     if not (capped[1:] >= capped[:-1]).all():  # compare passes sorted compute: years follow
         capped.sort()
@@ -400,7 +406,13 @@ def parity_years(
         year_median=shown(p50),
         year_p95=shown(p95),
         # capped is sorted and counts "never" as _NEVER: the share at or before each year
-        p_by={y: float(np.searchsorted(capped, y, side="right") / capped.size) for y in P_BY_YEARS},
+        p_by=dict(
+            zip(
+                P_BY_YEARS,
+                (np.searchsorted(capped, P_BY_YEARS, side="right") / capped.size).tolist(),
+                strict=True,
+            )
+        ),
         curve=tuple(
             (np.searchsorted(capped, np.array(CURVE_YEARS), side="right") / capped.size).tolist()
         ),

@@ -68,6 +68,16 @@ _Z95 = NormalDist().inv_cdf(0.95)
 
 
 _POOL: ThreadPoolExecutor | None = None
+_THREADS: int | None = None
+
+
+def use_threads(count: int | None) -> None:
+    """The threads `parallel` may use in this process (None: one per core, at most 4).
+
+    A report's worker processes already keep every core busy: each uses one thread.
+    """
+    global _THREADS  # noqa: PLW0603 (a process-wide setting)
+    _THREADS = count
 
 
 T = TypeVar("T")
@@ -81,7 +91,7 @@ def parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """
     global _POOL  # noqa: PLW0603 (one pool per process, created on first use)
     work = list(items)
-    workers = min(4, os.cpu_count() or 1)
+    workers = _THREADS or min(4, os.cpu_count() or 1)
     if len(work) < 2 or workers < 2:
         return [fn(item) for item in work]
     if _POOL is None:

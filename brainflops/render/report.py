@@ -43,7 +43,7 @@ from brainflops.analysis.projections import (
 from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.analysis.sweep import Sweep
 from brainflops.analysis.sweep import sweep as run_sweep
-from brainflops.engine.evaluate import Estimate, estimate
+from brainflops.engine.evaluate import Estimate, estimate, use_threads
 from brainflops.engine.sampling import Array, quantiles_of_sorted
 from brainflops.errors import InputError
 from brainflops.io.files import MAX_FILE_BYTES, path_errors
@@ -136,9 +136,10 @@ def _worker_count(workers: int | None) -> int:
 
 def _pool(count: int) -> ProcessPoolExecutor:
     """Worker processes: forked (cheap) while this process runs no other thread, else
-    started afresh."""
+    started afresh; one thread each, since together they keep every core busy."""
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    return ProcessPoolExecutor(count, mp_context=context, initializer=use_threads, initargs=(1,))
 
 
 def _draw(batch: Sequence[FigureJob]) -> list[str]:
