@@ -85,6 +85,9 @@ class ScenarioReport:
     sweeps: dict[str, Sweep] = field(default_factory=dict)
     log10_compute_quantiles: tuple[float, ...] = ()
     """log10 of compute at each of CDF_PROBS (empty for a point estimate)."""
+    figures: tuple[tuple[str, str | None, str], ...] = ()
+    """Its own figures, drawn where it was analysed: (file, caption in its section or None,
+    SVG)."""
 
 
 CDF_PROBS = tuple(round(0.01 + 0.02 * i, 2) for i in range(50))
@@ -142,13 +145,11 @@ def _pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, mp_context=context, initializer=use_threads, initargs=(1,))
 
 
-def _draw(batch: Sequence[FigureJob]) -> list[str]:
-    """Report figures, each by the name of its function in `figures` (picklable)."""
-    drawn = []
-    for _, name, data in batch:
-        draw: Callable[[FigureData], str] = getattr(figures, name)
-        drawn.append(draw(data))
-    return drawn
+def _draw(job: FigureJob) -> str:
+    """A report figure, by the name of its function in `figures` (picklable)."""
+    _, name, data = job
+    draw: Callable[[FigureData], str] = getattr(figures, name)
+    return draw(data)
 
 
 Analysed = tuple[str | None, str, "ScenarioReport | InputError"]
@@ -207,7 +208,8 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
         grids,
         quantiles,
     )
-    return s.name, path, report
+    drawn = tuple((file, caption, _draw(job)) for file, caption, job in _own_figures(report))
+    return s.name, path, dataclasses.replace(report, figures=drawn)
 
 
 _NO_SAMPLES = np.empty(0)
@@ -619,31 +621,26 @@ def render(
     with contextlib.ExitStack() as running:
         parallel = count >= 2 and len(reports) >= PARALLEL_FROM
         pool = running.enter_context(_pool(count)) if parallel else None
-        drawing: list[tuple[list[FigureJob], Future[list[str]] | list[str]]] = []
-
-        def start(batch: list[FigureJob]) -> None:
-            drawing.append((batch, _draw(batch) if pool is None else pool.submit(_draw, batch)))
-
-        # the workers start at once on matplotlib's figures, the slowest first, then draw
-        # the others in batches of a few milliseconds, while this process writes the rest
-        for job in sorted(jobs, key=lambda job: _SLOWEST_FIRST.get(job[1], len(_SLOWEST_FIRST))):
-            start([job])
-        scenario_jobs, per_scenario = _scenario_figures(reports)
-        for first in range(0, len(scenario_jobs), FIGURE_BATCH):
-            start(scenario_jobs[first : first + FIGURE_BATCH])
+        # the workers draw matplotlib's figures, the slowest first, while this process
+        # writes the rest (each scenario's own figures were drawn where it was analysed)
+        slowest_first = sorted(jobs, key=lambda j: _SLOWEST_FIRST.get(j[1], len(_SLOWEST_FIRST)))
+        drawing: dict[str, Future[str] | str] = {
+            job[0]: _draw(job) if pool is None else pool.submit(_draw, job) for job in slowest_first
+        }
+        per_scenario = {
+            r.estimate.scenario.name: [(f, c) for f, c, _ in r.figures if c is not None]
+            for r in reports
+        }
         projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
         index = markdown.index(
             reports, projection_names, shown, per_scenario, samples, seed, shown_machines
         )
         data_json = _data_json(reports, samples, seed, shown_machines)
-        drawn_by_file = {
-            file: svg
-            for batch, out in drawing
-            for (file, _, _), svg in zip(
-                batch, out if isinstance(out, list) else out.result(), strict=True
-            )
-        }
-    svgs = {file: drawn_by_file[file] for file, _, _ in [*jobs, *scenario_jobs]}  # in order
+        svgs: dict[str, str] = {}
+        for file, _, _ in jobs:  # in the order of `main`
+            out = drawing[file]
+            svgs[file] = out if isinstance(out, str) else out.result()
+    svgs.update((file, svg) for r in reports for file, _, svg in r.figures)
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
     files["index.md"], files["data.json"] = index, data_json
     files["index.html"] = html.page(index, svgs)
@@ -657,30 +654,22 @@ FigureJob = tuple[str, str, FigureData]
 _SLOWEST_FIRST = {"timeline": 0, "training": 1, "cdf_overlay": 2, "resources": 3}
 """The figures matplotlib draws, slowest first (the others are `svgplot`'s: milliseconds)."""
 
-FIGURE_BATCH = 25
-"""Per-scenario figures drawn by one job of the workers (a few milliseconds each)."""
 
-
-def _scenario_figures(
-    reports: Sequence[ScenarioReport],
-) -> tuple[list[FigureJob], dict[str, list[tuple[str, str]]]]:
-    """Each scenario's figures to draw, and the (file, caption) of those its section shows."""
-    jobs: list[FigureJob] = []
-    per_scenario: dict[str, list[tuple[str, str]]] = {}
-    for r in reports:
-        name = r.estimate.scenario.name
-        shown_here = per_scenario.setdefault(name, [])
-        if r.log10_compute_quantiles:  # a point's curve is one step: its year says it all
-            file = f"parity-{name}.svg"
-            jobs.append((file, "parity_curves", _parity_data(r.comparison)))
-            shown_here.append((file, f"P(parity by year) of {name}"))
-        if r.sensitivity is not None and len(r.sensitivity.inputs) > 1:  # one input: no ranking
-            file = f"tornado-{name}.svg"
-            jobs.append((file, "tornado", _tornado_data(r.sensitivity)))
-            shown_here.append((file, f"What drives {name}"))
-        for grid_name, grid in r.sweeps.items():
-            jobs.append((sweep_file(name, grid_name), "sweep", sweep_data(grid)))
-    return jobs, per_scenario
+def _own_figures(r: ScenarioReport) -> list[tuple[str, str | None, FigureJob]]:
+    """A scenario's figures to draw: (file, caption in its section or None, job)."""
+    name = r.estimate.scenario.name
+    own: list[tuple[str, str | None, FigureJob]] = []
+    if r.log10_compute_quantiles:  # a point's curve is one step: its year says it all
+        file = f"parity-{name}.svg"
+        caption = f"P(parity by year) of {name}"
+        own.append((file, caption, (file, "parity_curves", _parity_data(r.comparison))))
+    if r.sensitivity is not None and len(r.sensitivity.inputs) > 1:  # one input: no ranking
+        file = f"tornado-{name}.svg"
+        own.append((file, f"What drives {name}", (file, "tornado", _tornado_data(r.sensitivity))))
+    for grid_name, grid in r.sweeps.items():
+        file = sweep_file(name, grid_name)
+        own.append((file, None, (file, "sweep", sweep_data(grid))))
+    return own
 
 
 def _data_json(
