@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import errno
 import gc
+import importlib
 import io
 import os
 import signal
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -707,6 +709,35 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _no_pydantic_plugin_loader() -> None:
+    """With plugins off, give pydantic a plugin loader that finds none.
+
+    pydantic's own loader imports importlib.metadata (and with it email, socket, zipfile:
+    ~10 ms of every command) before it reads PYDANTIC_DISABLE_PLUGINS. Anything else a
+    later pydantic asks of the loader comes from the real one, imported then.
+    """
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") != "__all__" or _PLUGIN_LOADER in sys.modules:
+        return
+    loader = types.ModuleType(_PLUGIN_LOADER)
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def real(name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like
+            raise AttributeError(name)
+        if sys.modules.get(_PLUGIN_LOADER) is loader:
+            del sys.modules[_PLUGIN_LOADER]
+        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
+
+    loader.get_plugins = get_plugins  # type: ignore[attr-defined]
+    loader.__getattr__ = real  # type: ignore[method-assign]
+    sys.modules[_PLUGIN_LOADER] = loader
+
+
 COMPLETE_VAR = "_BRAINFLOPS_COMPLETE"
 """Set by the scripts of `brainflops completion` when the shell asks for completions."""
 
@@ -715,6 +746,7 @@ def main() -> None:
     # pydantic looks up plugins through every installed package's entry points (~12 ms):
     # they would only instrument brainflops' own models, so the command line skips them
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _no_pydantic_plugin_loader()
     if COMPLETE_VAR in os.environ:  # the shell asks for completions: teach click the shells
         from typer._completion_classes import completion_init
 

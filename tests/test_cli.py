@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -115,3 +116,34 @@ def test_python_dash_m() -> None:
         cwd=ROOT,
     )
     assert json.loads(out.stdout)["compute_flops"]["median"] == pytest.approx(1.075e21)
+
+
+def test_the_command_line_skips_pydantics_plugin_loader() -> None:
+    # as the console script runs: main(), which turns pydantic's plugins off
+    code = (
+        "import sys\nfrom brainflops.cli import main\nsys.argv = ['brainflops', 'validate', "
+        "'dettmers-2015']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('importlib.metadata' in sys.modules, file=sys.stderr)\n"
+        # anything else asked of the loader comes from pydantic's own, imported then
+        "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP\n"
+        "print(PYDANTIC_ENTRY_POINT_GROUP, 'importlib.metadata' in sys.modules, file=sys.stderr)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    assert "1 scenario(s) valid" in out.stdout + out.stderr
+    assert out.stderr.splitlines()[-2:] == ["False", "pydantic True"]
+
+
+def test_a_users_own_plugin_setting_keeps_pydantics_loader() -> None:
+    code = (
+        "import sys\nfrom brainflops.cli import main\nsys.argv = ['brainflops', 'validate', "
+        "'dettmers-2015']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('importlib.metadata' in sys.modules, file=sys.stderr)"
+    )
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "some-plugin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    assert out.stderr.splitlines()[-1] == "True"  # pydantic looked for the other plugins

@@ -258,8 +258,8 @@ CASES: list[Case] = [
         lambda t: ["validate", _file(t, FUNCTIONAL + f"  reference_flops: '{'1' * 190} to x'\n")],
         "expected a number, a range",
     ),
-    # quadratic loops and unbounded sizes
-    # oversized collections stop the parse at their first entry too many
+    # quadratic loops and unbounded sizes (a collection too large stops the parse at its
+    # first entry too many)
     (
         "20000-factors",
         lambda t: ["estimate", _many_factors(t)],
