@@ -198,7 +198,12 @@ def _thirty_thousand_populations(tmp: Path) -> str:
         "cost: {model: synaptic, flops_per_event: 1}}\n"
         for i in range(30_000)
     )
-    return _file(tmp, "brainflops: 1\nname: x\ntitle: x\npopulations:\n" + pops)
+    # memory and its traffic are outputs of their own: with compute and the synaptic events,
+    # four arrays of 5e7 samples (1.6 GB) where the child may use 1 GiB
+    return _file(
+        tmp,
+        "brainflops: 1\nname: x\ntitle: x\nmemory: {bytes_per_synapse: 4}\npopulations:\n" + pops,
+    )
 
 
 def _nodes_in_small_collections(tmp: Path) -> str:
@@ -209,11 +214,16 @@ def _nodes_in_small_collections(tmp: Path) -> str:
 
 def _many_populations(tmp: Path) -> str:
     pops = "".join(
-        f"  p{i}:\n    neurons: '1e6 to 1e7'\n    firing_rate_hz: 1\n"
-        f"    synapses_per_neuron: 1e3\n    cost: {{model: synaptic, flops_per_event: 1}}\n"
+        f"  p{i}:\n    neurons: '1e6 to 1e7'\n    firing_rate_hz: '0.5 to 2'\n"
+        f"    synapses_per_neuron: 1e3\n    cost: {{model: synaptic, flops_per_event: '1 to 9'}}\n"
         for i in range(100)
     )
-    return _file(tmp, "brainflops: 1\nname: x\ntitle: x\npopulations:\n" + pops)
+    # compute, the synaptic events and memory, none a multiple of another: three arrays of
+    # 5e7 samples (1.2 GB) where the child may use 1 GiB
+    return _file(
+        tmp,
+        "brainflops: 1\nname: x\ntitle: x\nmemory: {bytes_per_synapse: 4}\npopulations:\n" + pops,
+    )
 
 
 def _machines(tmp: Path, machine: str, green500: str = "") -> str:
