@@ -198,12 +198,7 @@ def _thirty_thousand_populations(tmp: Path) -> str:
         "cost: {model: synaptic, flops_per_event: 1}}\n"
         for i in range(30_000)
     )
-    # memory and its traffic are outputs of their own: with compute and the synaptic events,
-    # four arrays of 5e7 samples (1.6 GB) where the child may use 1 GiB
-    return _file(
-        tmp,
-        "brainflops: 1\nname: x\ntitle: x\nmemory: {bytes_per_synapse: 4}\npopulations:\n" + pops,
-    )
+    return _file(tmp, "brainflops: 1\nname: x\ntitle: x\npopulations:\n" + pops)
 
 
 def _nodes_in_small_collections(tmp: Path) -> str:
