@@ -216,9 +216,10 @@ SCENARIO_LIMITS = Limits(
     nodes=50_000,
 )
 """The scenario format's limits on its collections (as its models state them), any other
-collection's (no part of the format needs 1,000 entries) and the whole file's (the largest
-valid scenario has about 15,000 keys and values): checked while a file is parsed, so that
-a file of 30,000 populations stops at the 101st instead of taking 14 s to be refused."""
+collection's (no part of the format needs 1,000 entries) and the whole file's (100
+populations with every quantity written as a full range have about 7,000 keys and values):
+checked while a file is parsed, so that a file of 30,000 populations stops at the 101st
+instead of taking 14 s to be refused."""
 
 _PARSED: dict[tuple[str, int, int, str], Document] = {}
 _PARSED_LIMIT = 64
