@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE)
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    byte_compiled(Path(__file__).resolve().parents[1])
+    byte_compiled()
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "before"
         subprocess.run(
@@ -43,6 +43,7 @@ def main() -> None:
             capture_output=True,
         )
         try:
+            byte_compiled(old)
             os.environ["COLUMNS"] = "120"
             contenders = {f"before ({args.before})": command(old), "after": command(ROOT)}
             medians = medians_in_turns(contenders, args.repeats)

@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    byte_compiled(Path(__file__).resolve().parents[1])
+    byte_compiled()
     with tempfile.TemporaryDirectory() as tmp:
         scenario = Path(tmp) / "bench.yaml"
         scenario.write_text(SCENARIO)

@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    byte_compiled(Path(__file__).resolve().parents[1])
+    byte_compiled()
     with tempfile.TemporaryDirectory() as tmp:
         a, b, c = Path(tmp) / "a.yaml", Path(tmp) / "b.yaml", Path(tmp) / "c.yaml"
         a.write_text(SCENARIO)

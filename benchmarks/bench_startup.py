@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from timing import byte_compiled, medians_in_turns, print_table
 
@@ -19,7 +18,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
-    byte_compiled(Path(__file__).resolve().parents[1])
+    byte_compiled()
     contenders = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "brainflops --help": [sys.executable, "-m", "brainflops", "--help"],

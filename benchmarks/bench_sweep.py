@@ -22,7 +22,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--points", type=int, default=1000)
     args = parser.parse_args()
-    byte_compiled(Path(__file__).resolve().parents[1])
+    byte_compiled()
     values = ",".join(f"{1 + i * 99 / (args.points - 1):.6g}" for i in range(args.points))
     brainflops = [sys.executable, "-m", "brainflops"]
     with tempfile.TemporaryDirectory() as tmp:

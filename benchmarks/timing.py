@@ -54,15 +54,22 @@ def wall_and_peak(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+ROOT = Path(__file__).resolve().parents[1]
+"""This checkout."""
+
+
 def checkouts(baseline: Path | None) -> dict[str, Path]:
-    """This checkout, and another one (say a `git worktree` of an older commit) if given."""
-    found = {"this checkout": Path(__file__).resolve().parents[1]}
+    """This checkout, and another one (say a `git worktree` of an older commit) if given,
+    each byte-compiled (see `byte_compiled`)."""
+    found = {"this checkout": ROOT}
     if baseline is not None:
         found["baseline"] = baseline.resolve()
+    for root in found.values():
+        byte_compiled(root)
     return found
 
 
-def byte_compiled(root: Path) -> None:
+def byte_compiled(root: Path = ROOT) -> None:
     """Compile brainflops' modules under `root` once, as pip does when it installs a package.
 
     A process that cannot write `__pycache__` (PYTHONDONTWRITEBYTECODE=1, set on our
@@ -77,7 +84,5 @@ def byte_compiled(root: Path) -> None:
 
 
 def brainflops_in(root: Path) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment that run brainflops from `root` (-P: not the cwd),
-    byte-compiled as an installed copy is."""
-    byte_compiled(root)
+    """The command line and environment that run brainflops from `root` (-P: not the cwd)."""
     return [sys.executable, "-P", "-m", "brainflops"], {**os.environ, "PYTHONPATH": str(root)}
