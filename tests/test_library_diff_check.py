@@ -320,3 +320,50 @@ def test_diff_unknown_scenario() -> None:
 def test_load_errors_are_typed() -> None:
     with pytest.raises(InputError):
         load_scenario("dettmers-2015", ["=1"])
+
+
+def _two_rates(shared: bool, places: int) -> str:
+    """A cortex (and a cerebellum) firing 0.1 to 10 Hz, written inline or through a var."""
+    rate = "{var: rate}" if shared else "{low: 0.1, high: 10}"
+    names = ["cortex", "cerebellum"][:places]
+    pops = "".join(
+        f"  {n}:\n    neurons: 1e10\n    synapses_per_neuron: 1000\n"
+        f"    firing_rate_hz: {rate}\n    cost: {{model: synaptic, flops_per_event: 1}}\n"
+        for n in names
+    )
+    head = "vars:\n  rate: {low: 0.1, high: 10}\n" if shared else ""
+    return f"brainflops: 1\nname: s\ntitle: s\n{head}populations:\n{pops}"
+
+
+def test_diff_of_a_var_used_once_and_the_same_range_inline_is_exactly_one(write: Any) -> None:
+    """Draws pair by what a quantity is (its place in the model), not how it is written."""
+    inline = load_scenario(str(write("inline.yaml", _two_rates(False, 1)))).scenario
+    shared = load_scenario(str(write("shared.yaml", _two_rates(True, 1)))).scenario
+    d = diff(estimate(inline, 20_000, 7), estimate(shared, 20_000, 7))
+    assert d.parameters == ()
+    for output in ("compute_flops", "events_per_s", "lifetime_flop"):
+        o = d.outputs[output]
+        assert o.ratio is not None
+        assert (o.ratio.p5, o.ratio.median, o.ratio.p95) == (1.0, 1.0, 1.0)
+        assert o.point_ratio == 1.0
+        assert o.attribution == ()
+    assert d.outputs["memory_bytes"].method == "unknown in both"
+    assert "undefined" not in json.dumps([o.method for o in d.outputs.values()])
+
+
+def test_diff_shows_the_spread_a_shared_draw_adds_and_names_it(write: Any) -> None:
+    inline = load_scenario(str(write("inline.yaml", _two_rates(False, 2)))).scenario
+    shared = load_scenario(str(write("shared.yaml", _two_rates(True, 2)))).scenario
+    d = diff(estimate(inline, 200_000, 7), estimate(shared, 200_000, 7))
+    # shared: 2r k; inline: (r1 + r2) k, r1 from the cortex's stream as the var is (its
+    # first use): ratio 2 / (1 + exp(D)), D = ln r2 - ln r1 ~ N(0, 2σ²),
+    # σ = ln(100) / (2 × 1.6449) = 1.3998, sd of D = 1.9796; the ratio's 95th percentile
+    # is 2 / (1 + exp(-1.6449 × 1.9796)) = 2 / 1.03852 = 1.9258, its 5th 2 / 27.97 = 0.07415
+    ratio = d.outputs["compute_flops"].ratio
+    assert ratio is not None
+    assert ratio.median == pytest.approx(1.0, abs=0.01)
+    assert ratio.p95 == pytest.approx(1.9258, rel=0.005)
+    assert ratio.p5 == pytest.approx(0.07415, rel=0.03)
+    assert [p.path for p in d.parameters] == ["vars.rate"]
+    attribution = d.outputs["compute_flops"].attribution
+    assert [(x.parameter, x.factor) for x in attribution] == [("vars.rate", 1.0)]

@@ -39,8 +39,9 @@ NOT_COMPARED = (
     "published",
     "sweeps",
 )
-NOT_PLAYERS = ("projections",)
-"""Projections differ between scenarios but do not change any output."""
+NOT_PLAYERS = ("projections", "vars")
+"""Projections differ between scenarios but do not change any output; nor does the sharing
+of one draw between places (`vars`), which changes only the spread of the ratio."""
 
 Path_ = tuple[str, ...]
 
@@ -178,6 +179,35 @@ def _dump(s: Scenario) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in NOT_COMPARED}
 
 
+def _resolved(s: Scenario) -> dict[str, Any]:
+    """The scenario as compared: what each quantity is, not how it is written.
+
+    Every `{var: NAME}` becomes the quantity NAME holds, so a var used once is the same
+    parameter as that range written inline. A var used in more than one place is also the
+    parameter `vars.NAME`, which says where its one draw is used: sharing leaves every
+    median as it is and changes only the spread.
+    """
+    data = _dump(s)
+    declared = data.pop("vars", None) or {}
+    uses: dict[str, list[str]] = {}
+
+    def walk(node: Any, path: Path_) -> Any:
+        if isinstance(node, dict) and set(node) == {"var"} and node["var"] in declared:
+            uses.setdefault(node["var"], []).append(".".join(path))
+            return _deepcopy(declared[node["var"]])
+        if isinstance(node, dict):
+            return {k: walk(v, (*path, k)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, (*path, str(i))) for i, v in enumerate(node)]
+        return node
+
+    resolved: dict[str, Any] = walk(data, ())
+    resolved["vars"] = {
+        name: "one draw for " + ", ".join(paths) for name, paths in uses.items() if len(paths) > 1
+    }
+    return resolved
+
+
 def _hybrid(
     a: Scenario, b_data: dict[str, Any], a_data: dict[str, Any], swap: Sequence[Path_]
 ) -> Scenario | None:
@@ -190,6 +220,7 @@ def _hybrid(
         for path in swap:
             _set(data, path, _deepcopy(_get(b_data, path)))
     data.update(brainflops=1, name=a.name, title=a.title)
+    data.pop("vars", None)  # resolved: every quantity is written where it stands
     try:
         return Scenario.model_validate(data)
     except ValidationError:
@@ -327,7 +358,7 @@ def _describe(value: Any) -> Any:
 
 def diff(a: Estimate, b: Estimate) -> Diff:
     """Parameters, ratios and attribution of B against A (both estimated with one seed)."""
-    a_data, raw_b = _dump(a.scenario), _dump(b.scenario)
+    a_data, raw_b = _resolved(a.scenario), _resolved(b.scenario)
     b_data, labels = _align(a_data, raw_b)
 
     def label(path: Path_) -> str:
@@ -362,16 +393,25 @@ def diff(a: Estimate, b: Estimate) -> Diff:
             method = "none (a mixture: ratios only)"
             result[output] = OutputDiff(output, _ratio(a, b, output), None, (), method)
         return Diff(a.scenario.name, b.scenario.name, a.samples, a.seed, parameters, result)
+    # sharing one draw changes no median: each such parameter moves every output by 1×
+    shared_a, shared_b = a_data.get("vars") or {}, b_data.get("vars") or {}
+    sharing = [
+        f"vars.{n}" for n in sorted({*shared_a, *shared_b}) if shared_a.get(n) != shared_b.get(n)
+    ]
     for output in OUTPUTS:
         lo, hi = outputs_of(frozenset()).get(output), outputs_of(frozenset(names)).get(output)
         point_ratio = hi / lo if lo and hi is not None and lo > 0 else None
-        factors, method = (None, "none")
+        factors: dict[str, float] | None = None
+        method = _unattributed(lo, hi, a.scenario.name, b.scenario.name, bool(names or sharing))
         if point_ratio is not None and names:
 
             def value(coalition: frozenset[str], name: str = output) -> float | None:
                 return outputs_of(coalition).get(name)
 
             factors, method = shapley_factors(names, value, seed=a.seed)
+        if point_ratio is not None and sharing:
+            factors = {**(factors or {}), **dict.fromkeys(sharing, 1.0)}
+            method = method if names else "exact (sharing a draw moves no median)"
         attribution = tuple(
             sorted(
                 (Attribution(k, v) for k, v in (factors or {}).items()),
@@ -380,6 +420,17 @@ def diff(a: Estimate, b: Estimate) -> Diff:
         )
         result[output] = OutputDiff(output, _ratio(a, b, output), point_ratio, attribution, method)
     return Diff(a.scenario.name, b.scenario.name, a.samples, a.seed, parameters, result)
+
+
+def _unattributed(lo: float | None, hi: float | None, a: str, b: str, differ: bool) -> str:
+    """Why an output has no attribution (before any is computed)."""
+    if lo is None and hi is None:
+        return "unknown in both"
+    if lo is None or hi is None:
+        return f"unknown in {a if lo is None else b}"
+    if lo <= 0:
+        return f"none ({a}'s value is zero)"
+    return "none" if differ else "none (no parameter differs)"
 
 
 def parameters(scenario: Scenario) -> list[tuple[str, Any]]:

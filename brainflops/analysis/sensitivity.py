@@ -142,7 +142,13 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
         return Sensitivity(scenario.name, output, "too few samples", samples, seed, ())
     # the streams give the estimate's own first draws: the inputs of its first samples
     first = min(samples, BIN_SAMPLES)
-    values = draw_inputs(model.quantities, first, seed, correlations=model.correlations)
+    values = draw_inputs(
+        model.quantities,
+        first,
+        seed,
+        correlations=model.correlations,
+        stream_keys=model.stream_keys,
+    )
     shares: dict[str, float]
     method: Method
     if exact:

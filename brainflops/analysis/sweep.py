@@ -205,13 +205,20 @@ def sweep(
     correlated = {p for a, b, _ in model.correlations for p in (a, b)}
     check_memory(samples * (len(model.quantities) + len(known)), f"{samples:,} samples")
     shared = draw_inputs(
-        model.quantities, samples, seed, where=doc, correlations=model.correlations
+        model.quantities,
+        samples,
+        seed,
+        where=doc,
+        correlations=model.correlations,
+        stream_keys=model.stream_keys,
     )
     drawn: dict[tuple[str, str], Array | float] = {}
     for path, choices in zip(paths, grid, strict=True):
         for v in choices:
             if isinstance(v.quantity, Range):
-                drawn[path, v.text] = Stream(path, v.quantity, seed).next(samples)
+                drawn[path, v.text] = Stream(
+                    path, v.quantity, seed, model.stream_key(path)
+                ).next(samples)
             elif v.quantity is not None:
                 drawn[path, v.text] = v.quantity
     resolved = _resolved(machines)

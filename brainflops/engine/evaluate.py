@@ -209,10 +209,14 @@ class _Draws:
         seed: int,
         where: Where = None,
         correlations: Sequence[tuple[str, str, float]] = (),
+        stream_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.where = where
         self.points = {k: v for k, v in quantities.items() if not isinstance(v, Range)}
-        streams = [Stream(k, v, seed) for k, v in quantities.items() if isinstance(v, Range)]
+        keys = stream_keys or {}
+        streams = [
+            Stream(k, v, seed, keys.get(k)) for k, v in quantities.items() if isinstance(v, Range)
+        ]
         paths = check_correlations(quantities, correlations, where)
         self.copula = [s for s in streams if s.path in paths]
         self.streams = [s for s in streams if s.path not in paths]
@@ -276,9 +280,10 @@ def draw_inputs(
     seed: int,
     where: Where = None,
     correlations: Sequence[tuple[str, str, float]] = (),
+    stream_keys: Mapping[str, str] | None = None,
 ) -> dict[str, Array | float]:
     """All input draws at once (for sensitivity and diff, which need the inputs)."""
-    source = _Draws(quantities, seed, where, correlations)
+    source = _Draws(quantities, seed, where, correlations, stream_keys)
     streams = len(source.streams) + len(source.copula)
     check_memory(samples * streams, f"{streams} uncertain inputs × {samples:,} samples")
     return source.chunk(samples)
@@ -309,7 +314,7 @@ def sampled_estimate(
     if model is None:
         return _mixture(scenario, samples, seed, where, chunk)
     known = {k: e for k, e in model.outputs.items() if e is not None}
-    source = _Draws(model.quantities, seed, where, model.correlations)
+    source = _Draws(model.quantities, seed, where, model.correlations, model.stream_keys)
     streams = len(source.streams) + len(source.copula)
     # the draws of one chunk are streams × chunk values: bound them, whatever the streams
     chunk = max(1, min(chunk, DRAW_BUDGET // max(streams, 1)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brainflops.model.quantity import Range, VarRef
 from brainflops.model.scenario import FactorSpec, Functional, Population, Scenario
@@ -103,12 +103,23 @@ class Model:
     factor_names: tuple[str, ...]
     correlations: tuple[tuple[str, str, float], ...] = ()
     """(path, path, rho) between uncertain quantities (a Gaussian copula)."""
+    stream_keys: Mapping[str, str] = field(default_factory=dict)
+    """The stream a shared quantity draws from: the path of its first use.
+
+    A quantity is drawn from the stream of where it stands, not of how it is written: a
+    `{var: NAME}` used once draws exactly what the same range written inline there draws,
+    so `diff` of the two spellings is exactly 1×.
+    """
+
+    def stream_key(self, name: str) -> str:
+        return self.stream_keys.get(name, name)
 
 
 class _Builder:
     def __init__(self, shared: Mapping[str, float | Range] | None = None) -> None:
         self.quantities: dict[str, float | Range] = {}
         self.shared = dict(shared or {})
+        self.stream_keys: dict[str, str] = {}
 
     def q(
         self, path: str, value: float | Range | VarRef | None, exponent: float = 1.0
@@ -120,7 +131,9 @@ class _Builder:
         if value is None:
             return None
         if isinstance(value, VarRef):
-            return self.q(f"vars.{value.var}", self.shared[value.var], exponent)
+            name = f"vars.{value.var}"
+            self.stream_keys.setdefault(name, path)
+            return self.q(name, self.shared[value.var], exponent)
         if not isinstance(value, Range):
             if value == 0:
                 return ()
@@ -302,7 +315,20 @@ def build(s: Scenario) -> Model:
         if isinstance(value, FactorSpec | Range) or value != 1.0
     )
     correlations = tuple((a, b_, float(rho)) for a, b_, rho in s.correlations)
-    return Model(b.quantities, outputs, parts, factor_names, correlations)
+    if b.stream_keys:  # multiply in the order of where each quantity stands, as inline
+        outputs = {k: _in_stream_order(e, b.stream_keys) for k, e in outputs.items()}
+        parts = {k: _in_stream_order(e, b.stream_keys) or () for k, e in parts.items()}
+    return Model(b.quantities, outputs, parts, factor_names, correlations, b.stream_keys)
+
+
+def _in_stream_order(expr: Expr | None, keys: Mapping[str, str]) -> Expr | None:
+    """Each term's quantities sorted by their stream keys: a var used once is multiplied
+    where the same range written inline would be, so both spellings round alike."""
+    if expr is None:
+        return None
+    return tuple(
+        Term(t.coef, tuple(sorted(t.powers, key=lambda p: keys.get(p[0], p[0])))) for t in expr
+    )
 
 
 __all__ = ["Expr", "Model", "Term", "build", "scale_of"]

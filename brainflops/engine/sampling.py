@@ -74,10 +74,12 @@ def _stream_key(path: str) -> int:
 class Stream:
     """The draws of one quantity, produced chunk after chunk in a fixed order."""
 
-    def __init__(self, path: str, dist: Range, seed: int) -> None:
+    def __init__(self, path: str, dist: Range, seed: int, key: str | None = None) -> None:
+        """`key`: the path whose stream it draws (default `path`; a shared quantity draws
+        the stream of its first use)."""
         self.path = path
         self.dist = dist
-        seq = np.random.SeedSequence(entropy=seed, spawn_key=(_stream_key(path),))
+        seq = np.random.SeedSequence(entropy=seed, spawn_key=(_stream_key(key or path),))
         self._rng = np.random.Generator(np.random.PCG64(seq))
 
     def next(self, size: int) -> Array:
