@@ -279,6 +279,7 @@ def draw_inputs(
     samples: int,
     seed: int,
     where: Where = None,
+    *,
     correlations: Sequence[tuple[str, str, float]] = (),
     stream_keys: Mapping[str, str] | None = None,
 ) -> dict[str, Array | float]:
