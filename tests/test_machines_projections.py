@@ -14,9 +14,11 @@ from brainflops.analysis.compare import compare_machine, pick_machines
 from brainflops.analysis.projections import (
     CURVE_YEARS,
     DEFAULT_PROJECTIONS,
+    efficiency_fit,
     history,
     landauer_flops_per_joule,
     parity_years,
+    physical_limit_flops,
     resolve,
     trend_fit,
 )
@@ -82,15 +84,28 @@ def test_doubling_reproduces_dettmers() -> None:
         assert abs(year - published) <= 1
 
 
+def _newest_number1() -> tuple[float, float]:
+    """(decimal year, log2 Rmax) of the newest list's #1: where projections start."""
+    newest = max(top500_number1(), key=lambda r: r.list)
+    return list_year(newest.list), math.log2(newest.rmax_flops)
+
+
 def test_fabrication_limit_by_hand() -> None:
-    trend = trend_fit("2013-06", None)
+    slope = trend_fit("2013-06", None).slope  # doublings a year, through the newest #1
+    start, start_log2 = _newest_number1()  # June 2026: 2026.46
     spec = FabricationLimitProjection(
         model="fabrication_limit", scaling_ends=2030.0, after_doubling_years=4.0
     )
-    target = 2 ** (trend.log2_at(2030.0) + 5)  # five doublings past the trend at 2030
+    at_2030 = start_log2 + slope * (2030.0 - start)
+    target = 2 ** (at_2030 + 5)  # five doublings past the path at 2030, four years each
     assert _years(spec, target).year_median == pytest.approx(2030 + 5 * 4)
-    early = 2 ** trend.log2_at(2028.0)  # reached before scaling ends: the trend's own year
+    early = 2 ** (start_log2 + slope * (2028.0 - start))  # before scaling ends: the trend's
     assert _years(spec, early).year_median == pytest.approx(2028.0)
+    # a limit already passed slows growth from the newest list on: one doubling, 4 years
+    passed = FabricationLimitProjection(
+        model="fabrication_limit", scaling_ends=2020.0, after_doubling_years=4.0
+    )
+    assert _years(passed, 2 ** (start_log2 + 1)).year_median == pytest.approx(start + 4)
 
 
 def test_power_cap_never_above_the_cap() -> None:
@@ -281,6 +296,7 @@ def test_compare_json_and_terminal_say_when_history_reached_it(write: Any) -> No
         "p_reached": 1.0,
         "median_list": "2011-11",
         "median_system": doc["history"]["median_system"],
+        "censored": None,
     }
     top500 = [p for p in doc["projections"].values() if p["series"] == "top500"]
     ai = [p for p in doc["projections"].values() if p["series"] == "ai"]
@@ -315,3 +331,82 @@ def test_parity_per_resource_says_which_comes_last() -> None:
     assert years["compute_hpl"] == doc["projections"]["trend-2013"]["year_median"]
     shown = invoke("compare", "dettmers-2015").stdout
     assert "Reached last: energy efficiency" in shown
+
+
+def _point(write: Any, flops: float) -> dict[str, Any]:
+    path = write(
+        "point.yaml",
+        f"brainflops: 1\nname: p\ntitle: p\nstated: {{compute: {flops}}}\nmethod: stated\n",
+    )
+    result = invoke("compare", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def test_a_value_below_the_first_data_point_is_censored_history(write: Any) -> None:
+    """The first TOP500 #1 (CM-5, June 1993) had 59.7 GFLOP/s and the first AI system in
+    the data (May 2017) 1.84e17: 1e10 was reached on or before both, not on those dates."""
+    doc = _point(write, 1e10)
+    assert doc["history"]["censored"] == "before"
+    assert doc["history"]["median_list"] == "1993-06"
+    assert doc["ai_history"]["censored"] == "before"
+    assert doc["ai_history"]["median_month"] == "2017-05"
+    for p in doc["projections"].values():
+        if p["model"] != "doubling":
+            assert p["censored"] == "before", p
+    # 1e13 is above the first #1 (reached on the June 2002 list, 35.9 TFLOP/s) and below the
+    # first AI system: censored in the AI history only
+    doc = _point(write, 1e13)
+    assert doc["history"]["censored"] is None and doc["history"]["median_list"] == "2002-06"
+    assert doc["ai_history"]["censored"] == "before"
+    text = invoke(
+        "compare",
+        str(
+            write(
+                "p.yaml",
+                "brainflops: 1\nname: p\ntitle: p\nstated: {compute: 1e10}\nmethod: stated\n",
+            )
+        ),
+    ).stdout
+    assert "reached it ≤ June 1993 (the first TOP500 list" in text
+    assert "reached it ≤ May 2017 (the first AI system" in text
+    assert "≤1993" in text and "≤2017" in text
+
+
+def test_a_value_above_the_newest_number1_is_projected_from_it(write: Any) -> None:
+    """Between the newest #1 and twice it: never dated to the newest list, every fitted
+    projection starts at the newest #1 and gives a later year."""
+    start, start_log2 = _newest_number1()
+    doc = _point(write, 1.5 * 2**start_log2)
+    assert doc["history"]["p_reached"] == 0 and doc["history"]["median_list"] is None
+    slope = trend_fit("2013-06", None).slope
+    for name, p in doc["projections"].items():
+        if p["series"] == "top500":
+            assert p["year_median"] > start, name
+    # the trend through the newest #1: log2(1.5) / slope years after it
+    by_hand = start + math.log2(1.5) / slope
+    assert doc["projections"]["trend-2013"]["year_median"] == pytest.approx(by_hand, abs=0.01)
+
+
+def test_no_projection_passes_the_physical_limit(write: Any) -> None:
+    # 1361 W/m² × π × (6.371e6 m)² = 1.7355e17 W of sunlight; at 300 K and 1 bit per FLOP,
+    # 1 / (1.380649e-23 × 300 × 0.693147) = 1 / 2.87098e-21 = 3.48313e20 FLOP/J: 6.045e37
+    sunlight = 1361 * math.pi * 6.371e6**2
+    assert physical_limit_flops() == pytest.approx(sunlight * 3.48313e20, rel=1e-5)
+    assert physical_limit_flops() == pytest.approx(6.045e37, rel=1e-3)
+    doc = _point(write, 1e43)
+    for name, p in doc["projections"].items():
+        assert p["year_median"] is None and p["year_p5"] is None, name
+        assert "physical limit" in (p["limit"] or ""), name
+    # uncapped: the trend's line is flat at the limit, never above
+    p = resolve("trend-2013", DEFAULT_PROJECTIONS["trend-2013"])
+    assert float(np.max(p.log2_flops(np.array([2500.0, 3000.0])))) <= math.log2(6.05e37)
+
+
+def test_efficiency_starts_at_the_newest_green500_leader() -> None:
+    leaders = bundled_machines().green500
+    newest = max(leaders, key=lambda g: g.list_date)
+    fit = efficiency_fit(tuple(leaders))
+    at_newest = 2 ** float(fit.log2_at(list_year(newest.list_date)))
+    assert at_newest == pytest.approx(newest.gflops_per_w * 1e9, rel=1e-9)

@@ -14,7 +14,6 @@ from brainflops.analysis.projections import (
     Figure,
     History,
     ParityYears,
-    Projection,
     ai_history,
     history,
     hpl_rmax,
@@ -22,7 +21,7 @@ from brainflops.analysis.projections import (
     parity_years,
     projection_set,
     resolve,
-    trend_fit,
+    trend_projection,
 )
 from brainflops.engine.evaluate import Estimate, Stats
 from brainflops.engine.expr import scale_of
@@ -30,7 +29,7 @@ from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
 from brainflops.model.data import ai_systems, training_runs
 from brainflops.model.machines import Machine, MachinesFile, Top500Number1, TrainingRun
-from brainflops.model.projections import ProjectionSpec, TrendProjection
+from brainflops.model.projections import ProjectionSpec
 
 COMPUTE_BITS = {
     "compute_hpl": 64,
@@ -229,9 +228,7 @@ def resource_parity(est: Estimate, compute: Array | None = None) -> tuple[Resour
         if values is None:
             continue
         past = history(values, figure)
-        trend = Projection(
-            "trend-2013", TrendProjection(model="trend"), trend_fit("2013-06", None, figure)
-        )
+        trend = trend_projection("trend-2013", figure)
         out.append(ResourceParity(key, label, parity_years(trend, values, past), past))
     return tuple(out)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from statistics import NormalDist
+from typing import Literal
 
 import numpy as np
 
@@ -30,6 +31,16 @@ from brainflops.model.projections import (
     SpendCapProjection,
     TrendProjection,
 )
+
+SOLAR_CONSTANT_W_PER_M2 = 1361.0
+"""Total solar irradiance at 1 AU: 1360.8 ± 0.5 W/m² (Kopp & Lean 2011,
+https://doi.org/10.1029/2010GL045777)."""
+EARTH_RADIUS_M = 6.371e6
+"""Earth's volumetric mean radius, 6,371 km
+(https://nssdc.gsfc.nasa.gov/planetary/factsheet/earthfact.html)."""
+EARTH_SUNLIGHT_W = SOLAR_CONSTANT_W_PER_M2 * math.pi * EARTH_RADIUS_M**2
+"""The sunlight the Earth intercepts (its cross-section): about 1.74e17 W."""
+CEILING_TEMPERATURE_K = 300.0
 
 P_BY_YEARS = (2030, 2040, 2050, 2075, 2100)
 CURVE_YEARS = tuple(1993 + i / 4 for i in range(4 * (2100 - 1993) + 1))
@@ -92,6 +103,11 @@ class Fit:
 
     def year_for(self, log2_value: Array) -> Array:
         return (log2_value - self.intercept) / self.slope
+
+    def anchored(self, year: float, log2_value: float) -> Fit:
+        """The same growth, through an observed point: a projection starts at the newest
+        observation, never at the fitted line (which may sit above or below it)."""
+        return replace(self, intercept=log2_value - self.slope * year)
 
 
 def fit_log2(years: Sequence[float], values: Sequence[float]) -> Fit:
@@ -177,23 +193,51 @@ def series_fit(points: tuple[Point, ...], from_list: str, to_list: str | None = 
 
 
 def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) -> Fit:
+    """The #1's growth fitted over a window (the line itself, not yet anchored)."""
     return series_fit(top500_points(figure), from_list, to_list)
+
+
+def trend_projection(name: str, figure: Figure = hpl_rmax) -> Projection:
+    """The TOP500 #1's trend of one figure since 2013, from its newest observation."""
+    points = top500_points(figure)
+    trend = anchored_fit(points, "2013-06")
+    return Projection(name, TrendProjection(model="trend"), trend, start_year=points[-1].year)
 
 
 @cache
 def efficiency_fit(leaders: tuple[Green500Leader, ...]) -> Fit:
-    """Green500 leaders' FLOP/J over time."""
+    """Green500 leaders' FLOP/J over time, through the newest leader's."""
     if len({g.list_date for g in leaders}) < 2:
         raise InputError.at(
             "green500", "the Green500 leaders span one list; a trend needs at least 2 dates"
         )
-    return fit_log2(
-        [list_year(g.list_date) for g in leaders], [g.gflops_per_w * 1e9 for g in leaders]
-    )
+    years = [list_year(g.list_date) for g in leaders]
+    values = [g.gflops_per_w * 1e9 for g in leaders]
+    newest = max(years)
+    best = max(v for y, v in zip(years, values, strict=True) if y == newest)
+    return fit_log2(years, values).anchored(newest, math.log2(best))
 
 
 def landauer_flops_per_joule(temperature_k: float, bits_per_flop: float) -> float:
     return 1 / (BOLTZMANN_J_PER_K * temperature_k * math.log(2) * bits_per_flop)
+
+
+def physical_limit_flops(bits_per_flop: float = 1.0) -> float:
+    """No computer on Earth passes this: the Landauer bound at 300 K times all the sunlight
+    the Earth intercepts (about 6e37 FLOP/s at 1 bit erased per FLOP)."""
+    return EARTH_SUNLIGHT_W * landauer_flops_per_joule(CEILING_TEMPERATURE_K, bits_per_flop)
+
+
+def record_at_newest(points: Sequence[Point]) -> tuple[float, float]:
+    """(decimal year, log2 value) of the newest observation: the best value so far, at the
+    newest point's date. Every projection starts there."""
+    newest = max(p.year for p in points)
+    return newest, math.log2(max(p.value for p in points))
+
+
+def anchored_fit(points: tuple[Point, ...], from_list: str, to_list: str | None = None) -> Fit:
+    """The series' growth fitted over a window, through its newest observation."""
+    return series_fit(points, from_list, to_list).anchored(*record_at_newest(points))
 
 
 @dataclass(frozen=True)
@@ -203,8 +247,36 @@ class Projection:
     name: str
     spec: ProjectionSpec
     trend: Fit | None
+    """The growth of the series, through its newest observation."""
     efficiency: Fit | None = None
-    """FLOP/J over time (power caps), or FLOP/s per dollar (spending caps)."""
+    """FLOP/J over time (power caps), or FLOP/s per dollar (spending caps), through the
+    newest observation."""
+    start_year: float | None = None
+    """The date of the newest observation, where the projection starts."""
+
+    @property
+    def ceiling_log2(self) -> float:
+        """log2 of the physical limit (at the power cap's own bits per FLOP, if it has one)."""
+        bits = self.spec.bits_per_flop if isinstance(self.spec, PowerCapProjection) else 1.0
+        return math.log2(physical_limit_flops(bits))
+
+    def limit_beyond(self, log2_target: float) -> str | None:
+        """The limit a target is beyond, named (None: the projection can reach it)."""
+        if log2_target > self.ceiling_log2:
+            flops = 2**self.ceiling_log2
+            return (
+                "beyond the physical limit: the Landauer bound at 300 K on all the sunlight "
+                f"that reaches the Earth, {_sci(flops)} FLOP/s"
+            )
+        spec = self.spec
+        if isinstance(spec, PowerCapProjection):
+            cap = spec.power_budget_w * self.max_flops_per_joule
+            if log2_target > math.log2(cap):
+                return (
+                    f"beyond the power cap: {_sci(spec.power_budget_w)} W at "
+                    f"{_sci(self.max_flops_per_joule)} FLOP/J, {_sci(cap)} FLOP/s"
+                )
+        return None
 
     @property
     def series(self) -> Series:
@@ -233,11 +305,13 @@ class Projection:
         if isinstance(spec, DoublingProjection):
             return math.log2(spec.base_flops) + (year - spec.base_date) / spec.doubling_years
         assert trend is not None
-        grown = np.asarray(trend.log2_at(year))
+        grown: Array = np.minimum(np.asarray(trend.log2_at(year)), self.ceiling_log2)
         if isinstance(spec, FabricationLimitProjection):
-            at_end = float(trend.log2_at(spec.scaling_ends))
-            after = at_end + (year - spec.scaling_ends) / spec.after_doubling_years
-            return np.where(year <= spec.scaling_ends, grown, after)
+            end = self._scaling_ends
+            at_end = float(trend.log2_at(end))
+            after = at_end + (year - end) / spec.after_doubling_years
+            slowed: Array = np.minimum(np.where(year <= end, grown, after), self.ceiling_log2)
+            return slowed
         if isinstance(spec, PowerCapProjection | SpendCapProjection):
             assert self.efficiency is not None
             efficiency = np.asarray(self.efficiency.log2_at(year))
@@ -247,17 +321,32 @@ class Projection:
             return capped
         return grown
 
+    @property
+    def _scaling_ends(self) -> float:
+        """When the fabrication limit's slower growth starts: never before the newest
+        observation (a limit already passed slows growth from there on)."""
+        spec = self.spec
+        assert isinstance(spec, FabricationLimitProjection)
+        return max(spec.scaling_ends, self.start_year or -math.inf)
+
     def year_reached(self, log2_target: Array) -> Array:
-        """The first year the projection meets each target (inf: never)."""
+        """The first year the projection meets each target (inf: never, as beyond the
+        physical limit)."""
+        years = self._year_reached(log2_target)
+        beyond: Array = np.where(log2_target <= self.ceiling_log2, years, np.inf)
+        return beyond
+
+    def _year_reached(self, log2_target: Array) -> Array:
         spec, trend = self.spec, self.trend
         if isinstance(spec, DoublingProjection):
             return spec.base_date + (log2_target - math.log2(spec.base_flops)) * spec.doubling_years
         assert trend is not None
         by_trend = trend.year_for(log2_target)
         if isinstance(spec, FabricationLimitProjection):
-            at_end = float(trend.log2_at(spec.scaling_ends))
-            later = spec.scaling_ends + (log2_target - at_end) * spec.after_doubling_years
-            return np.where(by_trend <= spec.scaling_ends, by_trend, later)
+            end = self._scaling_ends
+            at_end = float(trend.log2_at(end))
+            later = end + (log2_target - at_end) * spec.after_doubling_years
+            return np.where(by_trend <= end, by_trend, later)
         if isinstance(spec, PowerCapProjection | SpendCapProjection):
             assert self.efficiency is not None
             needed = log2_target - self.budget  # log2 FLOP/J, or log2 FLOP/s per dollar
@@ -269,21 +358,28 @@ class Projection:
         return by_trend
 
 
+def _sci(value: float) -> str:
+    """6.06e37, not 6.06e+37."""
+    return f"{value:.3g}".replace("e+", "e")
+
+
 def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] = ()) -> Projection:
+    """A projection against the data: fitted over its window, started at the newest
+    observation of its series (and, for a power cap, of the efficiency it grows with)."""
     if isinstance(spec, DoublingProjection):
         return Projection(name, spec, None)
+    points = ai_points() if spec.series == "ai" else top500_points()
+    trend = anchored_fit(points, spec.from_list, spec.to_list)
+    start = record_at_newest(points)[0]
+    if isinstance(spec, TrendProjection | FabricationLimitProjection):
+        return Projection(name, spec, trend, start_year=start)
     if spec.series == "ai":
-        trend = series_fit(ai_points(), spec.from_list, spec.to_list)
-        if isinstance(spec, TrendProjection | FabricationLimitProjection):
-            return Projection(name, spec, trend)
         per = bf16_per_dollar if isinstance(spec, SpendCapProjection) else bf16_per_watt
-        return Projection(name, spec, trend, series_fit(ai_points(per), spec.from_list))
-    trend = trend_fit(spec.from_list, spec.to_list)
-    if isinstance(spec, PowerCapProjection):
-        if len(green500) < 3:
-            raise InputError.at(name, "a power_cap projection needs Green500 leaders")
-        return Projection(name, spec, trend, efficiency_fit(tuple(green500)))
-    return Projection(name, spec, trend)
+        efficiency = anchored_fit(ai_points(per), spec.from_list)
+        return Projection(name, spec, trend, efficiency, start)
+    if len(green500) < 3:
+        raise InputError.at(name, "a power_cap projection needs Green500 leaders")
+    return Projection(name, spec, trend, efficiency_fit(tuple(green500)), start)
 
 
 @dataclass(frozen=True)
@@ -301,6 +397,22 @@ class History:
     newest_system: str
     newest_year: float
     series: Series = "top500"
+    first_list: str = "1993-06"
+    """The series' first data point: a value at or below it was reached on or before it."""
+    first_year: float = 1993.46
+    censored: Literal["before"] | None = None
+    """"before" when the median was reached by the first data point: the date is an upper
+    bound (the series says nothing of earlier machines)."""
+
+    @property
+    def next_year(self) -> float:
+        """The earliest date a value the series has not reached can be reached: the next
+        TOP500 list, or the month after the newest AI system."""
+        if self.series != "top500":
+            return self.newest_year + 1 / 12
+        year, month = self.newest_list.split("-")[:2]
+        following = f"{year}-11" if month == "06" else f"{int(year) + 1}-06"
+        return list_year(following)
 
 
 def history_of(points: Sequence[Point], values: Array | float, series: Series) -> History:
@@ -323,6 +435,9 @@ def history_of(points: Sequence[Point], values: Array | float, series: Series) -
         newest_system=newest.system,
         newest_year=newest.year,
         series=series,
+        first_list=points[0].date,
+        first_year=points[0].year,
+        censored="before" if median_at == 0 else None,
     )
 
 
@@ -356,6 +471,14 @@ class ParityYears:
     series: Series = "top500"
     curve: tuple[float, ...] = ()
     """P(parity by year) at each of CURVE_YEARS: the share of samples matched by then."""
+    first_year: float = -math.inf
+    """The series' first data point: a year there means "on or before" (censored)."""
+    limit: str | None = None
+    """The limit some sample is beyond (never reached), named."""
+
+    def censored(self, year: float | None) -> bool:
+        """True when `year` is the first data point's date: reached on or before it."""
+        return year is not None and year <= self.first_year
 
 
 _NEVER = 1e9
@@ -385,7 +508,8 @@ def parity_years(
     if not reached[:first].all():
         first = 0
     projected = np.asarray(projection.year_reached(log2_target[first:]), dtype=np.float64)
-    later = np.where(reached[first:], past.years[first:], np.maximum(projected, past.newest_year))
+    # a value no list has reached is reached on the next list at the earliest
+    later = np.where(reached[first:], past.years[first:], np.maximum(projected, past.next_year))
     years = np.concatenate((past.years[:first], later))
     capped = np.where(np.isfinite(years), years, _NEVER)
     if not (capped[1:] >= capped[:-1]).all():  # compare passes sorted compute: years follow
@@ -420,6 +544,10 @@ def parity_years(
         doubling_interval=trend.doubling_interval() if trend is not None else None,
         p_reached=past.p_reached,
         series=projection.series,
+        first_year=past.first_year,
+        limit=projection.limit_beyond(float(log2_target.max()))
+        if capped[-1] >= _NEVER / 2
+        else None,
     )
 
 

@@ -216,9 +216,9 @@ def sweep(
     for path, choices in zip(paths, grid, strict=True):
         for v in choices:
             if isinstance(v.quantity, Range):
-                drawn[path, v.text] = Stream(
-                    path, v.quantity, seed, model.stream_key(path)
-                ).next(samples)
+                drawn[path, v.text] = Stream(path, v.quantity, seed, model.stream_key(path)).next(
+                    samples
+                )
             elif v.quantity is not None:
                 drawn[path, v.text] = v.quantity
     resolved = _resolved(machines)

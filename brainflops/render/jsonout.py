@@ -99,6 +99,9 @@ def parity_document(p: ParityYears) -> dict[str, Any]:
         "p_by": {str(y): round(v, 4) for y, v in p.p_by.items()},
         "p_reached": round(p.p_reached, 4),
         "series": p.series,
+        # the median is the series' first data point: reached on or before it
+        "censored": "before" if p.censored(p.year_median) else None,
+        "limit": p.limit,
     }
     if p.doubling_years is not None:
         doc["doubling_years"] = round(p.doubling_years, 4)
@@ -141,6 +144,7 @@ def compare_document(c: Comparison) -> dict[str, Any]:
         "p_reached": round(c.history.p_reached, 4),
         "median_list": c.history.median_list,
         "median_system": c.history.median_system,
+        "censored": c.history.censored,
     }
     doc["newest_number1"] = c.history.newest_system
     doc["resources"] = {
@@ -159,6 +163,7 @@ def compare_document(c: Comparison) -> dict[str, Any]:
             "p_reached": round(c.ai_history.p_reached, 4),
             "median_month": c.ai_history.median_list,
             "median_system": c.ai_history.median_system,
+            "censored": c.ai_history.censored,
         }
     doc["training_runs"] = [
         {

@@ -11,8 +11,7 @@ from brainflops.analysis.check import verdict
 from brainflops.analysis.diff import parameters
 from brainflops.model.quantity import describe_written
 from brainflops.model.scenario import OUTPUTS, UNIT_PER_S, Scenario
-from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
-from brainflops.render.units import year as year_text
+from brainflops.render.units import LABELS, UNITS, machine_needs, parity_year, plain, ratio, si
 
 if TYPE_CHECKING:
     from brainflops.analysis.check import CheckResult
@@ -73,7 +72,7 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
             None,
         )
         ai = next((m.compute for m in r.comparison.machines if m.machine.kind == "ai"), None)
-        years = {p.name: p.year_median for p in r.comparison.projections}
+        years = {p.name: p for p in r.comparison.projections}
         rows.append(
             [
                 f"[{r.estimate.scenario.name}](#{r.estimate.scenario.name})",
@@ -85,7 +84,7 @@ def summary(reports: Sequence[ScenarioReport], projection_names: Sequence[str]) 
                 _median_interval(s["communication_bytes_per_s"], "B/s"),
                 "" if hpl is None else ratio(hpl),
                 "" if ai is None else ratio(ai.ratio.median),
-                *(year_text(years.get(n)) for n in projection_names),
+                *(parity_year(years[n]) if n in years else "" for n in projection_names),
             ]
         )
     return table(header, rows)
@@ -161,8 +160,8 @@ def section(r: ScenarioReport, figures: Sequence[tuple[str, str]] = ()) -> str:
     rows = [
         [
             p.name,
-            year_text(p.year_median),
-            "" if p.year_p5 == p.year_p95 else f"{year_text(p.year_p5)} – {year_text(p.year_p95)}",
+            parity_year(p),
+            "" if p.year_p5 == p.year_p95 else f"{parity_year(p, 'p5')} – {parity_year(p, 'p95')}",
             *(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)),
         ]
         for p in r.comparison.projections
@@ -177,7 +176,7 @@ def section(r: ScenarioReport, figures: Sequence[tuple[str, str]] = ()) -> str:
         rows = [
             [
                 f"**{x.label}**" if x is last else x.label,
-                year_text(x.years.year_median),
+                parity_year(x.years),
                 x.history.median_list or "",
                 "" if x.years.doubling_years is None else f"{x.years.doubling_years:.2f} y",
             ]
@@ -218,8 +217,8 @@ def _sweep_section(scenario: str, name: str, grid: Sweep) -> list[str]:
                 *(inline(describe_written(v)) for v in point.values.values()),
                 si(c.median, "FLOP/s"),
                 span,
-                year_text(point.projections["trend-2013"].year_median),
-                year_text(point.projections["ai-trend"].year_median),
+                parity_year(point.projections["trend-2013"]),
+                parity_year(point.projections["ai-trend"]),
             ]
         )
     figure = f"sweep-{scenario}-{name}.svg"

@@ -13,8 +13,7 @@ from rich.text import Text
 
 from brainflops.model.quantity import Range, describe_written
 from brainflops.model.scenario import OUTPUTS, Scenario
-from brainflops.render.units import LABELS, UNITS, machine_needs, plain, ratio, si
-from brainflops.render.units import year as year_text
+from brainflops.render.units import LABELS, UNITS, machine_needs, parity_year, plain, ratio, si
 
 if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their data)
     from brainflops.analysis.check import CheckResult
@@ -243,13 +242,19 @@ def _print_projections(
     table.add_column("P by 2030·2050·2100", justify="right", no_wrap=True)
     table.add_column("doubling", justify="right", no_wrap=True)
     for p in projections:
-        cells = [p.name, year_text(p.year_median)]
+        cells = [p.name, parity_year(p)]
         if uncertain:
-            cells.append(f"{year_text(p.year_p5)} – {year_text(p.year_p95)}")
+            cells.append(f"{parity_year(p, 'p5')} – {parity_year(p, 'p95')}")
         cells.append("·".join(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)))
         cells.append("" if p.doubling_years is None else f"{p.doubling_years:.2f} y")
         table.add_row(*cells)
     print_table(console, table)
+    limits: dict[str, list[str]] = {}
+    for p in projections:
+        if p.limit is not None:
+            limits.setdefault(p.limit, []).append(p.name)
+    for limit, names in limits.items():
+        console.print(f"Never, {escape(limit)}: {', '.join(names)}.")
 
 
 SHOWN_RUNS = 3
@@ -300,16 +305,14 @@ def _print_resources(console: Console, c: Comparison) -> None:
         doubling = r.years.doubling_years
         table.add_row(
             r.label,
-            year_text(r.years.year_median),
+            parity_year(r.years),
             "–" if listed is None else list_name(listed).removeprefix("the "),
             "" if doubling is None else f"{doubling:.2f} y",
         )
     print_table(console, table)
     last = c.last_resource
     if last is not None:
-        console.print(
-            f"Reached last: [bold]{last.label}[/bold] ({year_text(last.years.year_median)})"
-        )
+        console.print(f"Reached last: [bold]{last.label}[/bold] ({parity_year(last.years)})")
 
 
 _MONTHS = {"06": "June", "11": "November"}
@@ -327,8 +330,13 @@ def _history_line(h: History) -> str:
     when = list_name if h.series == "top500" else month_name
     if h.median_list is not None and h.p_reached >= 0.5:
         system = escape(h.median_system or "")
-        line = f"{who} reached it {'on' if h.series == 'top500' else 'in'} "
-        line += f"{when(h.median_list)} ({system})"
+        if h.censored == "before":  # the data begin there: an upper bound, not a date
+            first = "the first TOP500 list" if h.series == "top500" else "the first AI system"
+            line = f"{who} reached it ≤ {month_name(h.median_list)} ({first} in the data,"
+            line += f" {system})"
+        else:
+            line = f"{who} reached it {'on' if h.series == 'top500' else 'in'} "
+            line += f"{when(h.median_list)} ({system})"
         if h.p_reached < 1:
             line += f"; {h.p_reached:.0%} of samples are already reached"
         return line + "."
@@ -432,15 +440,16 @@ def _print_ai_systems(console: Console) -> None:
     from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
 
     table = _listing(
-        "Leading AI systems (BF16/FP8 dense peak; planned ones are never compared)",
-        ("system", "from", "chips", "BF16", "FP8", "power", "cost"),
+        "Leading AI systems (dense peak; INT8 counts integer ops; planned ones are never compared)",
+        ("system", "from", "chips", "BF16", "FP8", "INT8", "power", "cost"),
     )
     for a in ai_systems():
         when = a.first_operational[:7] if a.first_operational else a.status
+        eight = (a.fp8_dense_flops, a.int8_dense_ops)
         cells = [
             "–" if a.chips is None else f"{a.chips:,}",
             si(a.bf16_dense_flops).replace(" ", ""),
-            "–" if a.int8_fp8_dense_ops is None else si(a.int8_fp8_dense_ops).replace(" ", ""),
+            *("–" if v is None else si(v).replace(" ", "") for v in eight),
             "–" if a.power_mw is None else si(a.power_mw * 1e6, "W").replace(" ", ""),
             "–" if a.hardware_cost_usd_2025 is None else "$" + si(a.hardware_cost_usd_2025),
         ]
@@ -586,7 +595,7 @@ def print_sweep(console: Console, result: Sweep, output: str = "compute_flops") 
         else:
             span = "" if stats.p5 == stats.p95 else f"{si(stats.p5)} – {si(stats.p95)}"
             cells += [si(stats.median, unit), span]
-        cells += [year_text(point.projections[n].year_median) for n in names]
+        cells += [parity_year(point.projections[n]) for n in names]
         table.add_row(*cells)
     print_table(console, table)
     _footer(console, result.samples, result.seed)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from brainflops.analysis.projections import ParityYears
 
 _PREFIXES = {
     -9: "n",
@@ -68,9 +72,19 @@ def sci(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits - 1}e}"
 
 
-def year(value: float | None) -> str:
-    """The calendar year a decimal year falls in: 2011.87 (the November 2011 list) is 2011."""
-    return "never" if value is None else f"{math.floor(value)}"
+def year(value: float | None, censored: bool = False) -> str:
+    """The calendar year a decimal year falls in: 2011.87 (the November 2011 list) is 2011;
+    "≤1993" when the date is only an upper bound (reached by the series' first data point)."""
+    if value is None:
+        return "never"
+    return f"{'≤' if censored else ''}{math.floor(value)}"
+
+
+def parity_year(p: ParityYears, which: Literal["p5", "median", "p95"] = "median") -> str:
+    """One percentile of a parity year as text: "2043", "≤2017" (history's first point, an
+    upper bound) or "never"."""
+    value: float | None = getattr(p, f"year_{which}")
+    return year(value, p.censored(value))
 
 
 def _exp(text: str) -> str:
