@@ -63,27 +63,30 @@ def test_compare_puts_the_newest_ai_leader_beside_the_top500_number1() -> None:
     assert "compute (BF16 peak)" in shown and "power 1.39 GW" in shown
 
 
-def _ai_fit() -> tuple[float, float, float]:
-    """OLS of log2(BF16) on decimal date, systems in operation from mid-2019 (statistics)."""
+def _ai_fit() -> tuple[float, float, float, float]:
+    """OLS of log2(BF16) on decimal date, systems in operation from mid-2019 (statistics);
+    with the newest date and log2 of the largest BF16 peak in operation."""
     with (DATA / "ai_supercomputers.csv").open(encoding="utf-8") as table:
         rows = list(csv.DictReader(table))
     points = []
-    newest = 0.0
+    newest, best = 0.0, 0.0
     for row in rows:
         if row["status"] == "planned":
             continue
         y, m, d = (int(x) for x in row["first_operational"].split("-"))
         year = y + (m - 1) / 12 + (d - 1) / 365
         newest = max(newest, year)
+        best = max(best, float(row["bf16_dense_flops"]))
         if year >= 2019.46:
             points.append((year, math.log2(float(row["bf16_dense_flops"]))))
     slope, intercept = statistics.linear_regression([p[0] for p in points], [p[1] for p in points])
-    return slope, intercept, newest
+    return slope, intercept, newest, math.log2(best)
 
 
 def test_ai_trend_parity_is_fitted_to_the_leading_ai_systems() -> None:
-    slope, intercept, newest = _ai_fit()
-    expected = max(newest, (math.log2(1.075e21) - intercept) / slope)
+    slope, _, newest, best = _ai_fit()
+    # the fitted growth, started at the newest observation (the largest system so far)
+    expected = newest + (math.log2(1.075e21) - best) / slope
     doc = _compare("dettmers-2015")
     trend = doc["projections"]["ai-trend"]
     assert trend["series"] == "ai"
@@ -102,9 +105,10 @@ def test_ai_history_says_when_a_brain_was_already_reached() -> None:
         "p_reached": 1.0,
         "median_month": "2017-05",
         "median_system": "Google TensorFlow Research Cloud",
+        "censored": "before",  # the first AI system in the data: on or before it
     }
     shown = invoke("compare", "cotra-2020").stdout
-    assert "An AI system at BF16 peak reached it in May 2017" in shown
+    assert "An AI system at BF16 peak reached it ≤ May 2017 (the first AI system" in shown
 
 
 def test_a_power_cap_delays_or_forbids_parity() -> None:
@@ -207,7 +211,55 @@ def test_the_readme_answers_for_both_families_with_the_real_numbers() -> None:
             si(doc["compute_flops"]["median"], "FLOP/s"),
             ratio(top["metrics"]["compute_hpl"]["ratio"]["median"]),
             ratio(ai["metrics"]["compute_bf16"]["ratio"]["median"]),
-            year_text(doc["projections"]["trend-2013"]["year_median"]),
-            year_text(doc["projections"]["ai-trend"]["year_median"]),
+            *(
+                year_text(p["year_median"], p["censored"] == "before")
+                for p in (doc["projections"]["trend-2013"], doc["projections"]["ai-trend"])
+            ),
             si(doc["lifetime_flop"]["median"], "FLOP"),
         ], line
+
+
+def test_fp8_and_int8_are_kept_apart_and_fp8_is_never_below_bf16() -> None:
+    from brainflops.model.data import ai_systems, bundled_machines, chip_catalogue
+
+    machines = [
+        *bundled_machines().machines,
+        *(a.machine() for a in ai_systems()),
+    ]
+    for m in machines:
+        if m.fp8_dense_flops is not None and m.bf16_dense_flops is not None:
+            assert m.fp8_dense_flops >= m.bf16_dense_flops, m.name
+    for c in chip_catalogue().chips:
+        assert c.fp8_dense_flops is None or c.fp8_dense_flops >= c.bf16_dense_flops, c.slug
+    rows = {a.name: a for a in ai_systems()}
+    # MI250X and A100 have no FP8: their 8-bit figures are INT8 (Frontier's equals its BF16)
+    frontier = rows["Oak Ridge NL Frontier"]
+    assert frontier.fp8_dense_flops is None and frontier.int8_dense_ops == 1.44e19
+    assert rows["Microsoft GPT-4 cluster"].fp8_dense_flops is None
+    # Stargate Phase 2 (GB300): Epoch's 5.33e20 is below its 7.50e20 BF16: left out
+    assert rows["OpenAI Stargate Abilene Oracle OCI Supercluster Phase 2"].fp8_dense_flops is None
+    # GB200 sites whose 8-bit cell is 1.22x BF16 (FP8 is 2x): left out, with a note
+    for name in ("xAI Colossus 2 Memphis Phase 2", "Meta Prometheus New Albany"):
+        assert rows[name].fp8_dense_flops is None and "1.22x" in (rows[name].notes or "")
+    # Colossus Phase 3: 2.73e20 / 230,000 = 1.19e15 per chip, more than an H100's 0.989e15
+    assert "mix" in (rows["xAI Colossus Memphis Phase 3"].chip or "")
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        {"bf16_dense_flops": 2.5e15, "fp8_dense_flops": 1.78e15},  # Stargate's GB300 cell
+    ],
+)
+def test_an_fp8_figure_below_bf16_is_refused(write: Any, figures: dict[str, float]) -> None:
+    lines = "".join(f"    {k}: {v}\n" for k, v in figures.items())
+    sources = "".join(f"      {k}: https://example.org\n" for k in figures)
+    path = write(
+        "machines.yaml",
+        "machines:\n  - name: Mine\n    kind: ai\n    list_date: 2026-01\n"
+        f"{lines}    sources:\n{sources}",
+    )
+    result = invoke("compare", "dettmers-2015", "--machines", str(path))
+    assert result.exit_code == 2
+    assert "fp8_dense_flops (1.78e+15) is below bf16_dense_flops" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -23,6 +23,7 @@ MACHINE_FIGURES = (
     "fp64_peak_flops",
     "bf16_dense_flops",
     "fp8_dense_flops",
+    "int8_dense_ops",
     "hpcg_flops",
     "graph500_teps",
     "memory_bytes",
@@ -36,6 +37,7 @@ CHIP_FIGURES = (
     ("fp64_peak_flops", "fp64_peak_flops"),
     ("bf16_dense_flops", "bf16_dense_flops"),
     ("fp8_dense_flops", "fp8_dense_flops"),
+    ("int8_dense_ops", "int8_dense_ops"),
     ("memory_bytes", "hbm_bytes"),
     ("memory_bandwidth_bytes_per_s", "hbm_bandwidth_bytes_per_s"),
 )
@@ -57,6 +59,16 @@ def list_year(list_date: str) -> float:
     return int(year) + (int(month) - 0.5) / 12
 
 
+def check_fp8(fp8: float | None, bf16: float | None) -> None:
+    """FP8 runs at least as fast as BF16 on every chip that has it: an 8-bit figure below
+    BF16 is an INT8 figure (Blackwell Ultra cut INT8) or a mistake, never FP8."""
+    if fp8 is not None and bf16 is not None and fp8 < bf16:
+        raise ValueError(
+            f"fp8_dense_flops ({fp8:.4g}) is below bf16_dense_flops ({bf16:.4g}): FP8 is never "
+            "slower than BF16; an 8-bit figure below it is INT8 (int8_dense_ops) or an error"
+        )
+
+
 class Chip(Frozen):
     """One accelerator of the bundled catalogue, per chip and dense (no sparsity)."""
 
@@ -66,10 +78,16 @@ class Chip(Frozen):
     fp64_peak_flops: Number | None = Field(default=None, gt=0)
     bf16_dense_flops: Number = Field(gt=0)
     fp8_dense_flops: Number | None = Field(default=None, gt=0)
+    int8_dense_ops: Number | None = Field(default=None, gt=0)
     hbm_bytes: Number | None = Field(default=None, gt=0)
     hbm_bandwidth_bytes_per_s: Number | None = Field(default=None, gt=0)
     tdp_w: Number | None = Field(default=None, gt=0)
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _fp8(self) -> Chip:
+        check_fp8(self.fp8_dense_flops, self.bf16_dense_flops)
+        return self
 
 
 class ChipCatalogue(Frozen):
@@ -131,6 +149,9 @@ class Machine(Frozen):
     fp64_peak_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
     bf16_dense_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
     fp8_dense_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
+    int8_dense_ops: Number | None = Field(
+        default=None, ge=1, le=MAX_FIGURE, description="integer operations, never FLOP"
+    )
     hpcg_flops: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
     graph500_teps: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
     memory_bytes: Number | None = Field(default=None, ge=1, le=MAX_FIGURE)
@@ -164,6 +185,7 @@ class Machine(Frozen):
         unknown = sorted(set(self.sources) - set(MACHINE_FIGURES))
         if unknown:
             raise ValueError(f"sources for unknown figures: {', '.join(unknown)}")
+        check_fp8(self.fp8_dense_flops, self.bf16_dense_flops)
         return self
 
     @property
@@ -266,17 +288,21 @@ class AiSystem(Frozen):
     chip: str | None = None
     chips: int | None = Field(default=None, ge=1)
     bf16_dense_flops: float = Field(gt=0)
-    int8_fp8_dense_ops: float | None = Field(default=None, gt=0)
+    fp8_dense_flops: float | None = Field(default=None, gt=0)
+    int8_dense_ops: float | None = Field(default=None, gt=0)
+    """Integer operations: never compared as FLOP, never mixed with FP8."""
     power_mw: float | None = Field(default=None, gt=0)
     power_is: Literal["reported", "calculated"] | None = None
     hardware_cost_usd_2025: float | None = Field(default=None, gt=0)
     cost_is: Literal["reported", "calculated"] | None = None
+    notes: str | None = None
     source: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _dated(self) -> AiSystem:
         if self.status != "planned" and self.first_operational is None:
             raise ValueError("an existing system needs first_operational")
+        check_fp8(self.fp8_dense_flops, self.bf16_dense_flops)
         return self
 
     @property
@@ -291,8 +317,10 @@ class AiSystem(Frozen):
         """As a machine to compare with: BF16 dense peak, and FP8 where Epoch gives it."""
         credit = f"Epoch AI, GPU Clusters (CC BY 4.0); {self.source}"
         figures: dict[str, Any] = {"bf16_dense_flops": self.bf16_dense_flops}
-        if self.int8_fp8_dense_ops is not None:
-            figures["fp8_dense_flops"] = self.int8_fp8_dense_ops
+        if self.fp8_dense_flops is not None:
+            figures["fp8_dense_flops"] = self.fp8_dense_flops
+        if self.int8_dense_ops is not None:
+            figures["int8_dense_ops"] = self.int8_dense_ops
         if self.power_mw is not None:
             figures["power_w"] = self.power_mw * 1e6
         if self.hardware_cost_usd_2025 is not None:
@@ -307,7 +335,8 @@ class AiSystem(Frozen):
             site=self.owner,
             chips=self.chips,
             sources=sources,
-            notes=f"{self.chip or 'chip not given'}; Epoch certainty: {self.certainty}",
+            notes=f"{self.chip or 'chip not given'}; Epoch certainty: {self.certainty}"
+            + (f"; {self.notes}" if self.notes else ""),
             **figures,
         )
 
