@@ -410,3 +410,21 @@ def test_efficiency_starts_at_the_newest_green500_leader() -> None:
     fit = efficiency_fit(tuple(leaders))
     at_newest = 2 ** float(fit.log2_at(list_year(newest.list_date)))
     assert at_newest == pytest.approx(newest.gflops_per_w * 1e9, rel=1e-9)
+
+
+def test_the_bottleneck_is_dated_or_the_years_say_which_resource_they_are_for() -> None:
+    """dettmers-2015 on LineShine binds on HPCG, not on the HPL that the years are for."""
+    result = invoke("compare", "dettmers-2015", "--json")
+    doc = json.loads(result.stdout)
+    binding = doc["bottleneck_parity"]
+    assert binding["resource"] == "compute_hpcg" and binding["machine"] == "LineShine"
+    # LineShine: 2.198e18 HPL / 22.0e15 HPCG = 99.909 HPL FLOP/s per HPCG FLOP/s; the brain's
+    # 1.075e21 needs 1.0740e23 HPL, log2(1.0740e23 / 2.198e18) = 15.577 doublings past the
+    # newest #1 at the trend's doubling time
+    assert binding["hpl_flops_per_unit"] == pytest.approx(2.198e18 / 22.0e15, rel=1e-4)
+    start, start_log2 = _newest_number1()
+    doubling = doc["projections"]["trend-2013"]["doubling_years"]
+    by_hand = start + (math.log2(1.075e21 * 2.198e18 / 22.0e15) - start_log2) * doubling
+    assert binding["year_median"] == pytest.approx(by_hand, abs=0.01)
+    text = invoke("compare", "dettmers-2015").stdout
+    assert "These years are for compute at HPL FP64" in " ".join(text.split())

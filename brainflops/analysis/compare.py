@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,6 +14,7 @@ from brainflops.analysis.projections import (
     Figure,
     History,
     ParityYears,
+    Projection,
     ai_history,
     history,
     hpl_rmax,
@@ -234,6 +235,45 @@ def resource_parity(est: Estimate, compute: Array | None = None) -> tuple[Resour
 
 
 @dataclass(frozen=True)
+class BindingParity:
+    """Parity for the resource that binds on the newest #1, when that is not HPL compute.
+
+    The #1's history holds HPL only, so the binding resource is dated through the newest
+    #1's balance: a brain that needs `scale` times more of it than of HPL FLOP/s needs the
+    HPL of `scale` brains, if the machines keep that balance (an assumption, said so).
+    """
+
+    key: str
+    label: str
+    machine: str
+    hpl_per_unit: float
+    """The newest #1's HPL FLOP/s per unit of the binding resource."""
+    years: ParityYears
+
+
+def binding_parity(
+    est: Estimate,
+    newest_row: MachineComparison,
+    projection: Projection,
+    past_of: Callable[[Array], History],
+    compute: Array,
+) -> BindingParity | None:
+    """The trend's parity year for the newest #1's bottleneck, when it is not HPL."""
+    key = newest_row.bottleneck
+    if key is None or key == "compute_hpl" or newest_row.machine.hpl_rmax_flops is None:
+        return None
+    metric = next(m for m in METRICS if m[0] == key)
+    ratio = next(r for r in newest_row.ratios if r.key == key)
+    drawn = sorted_draws(est, metric[2], compute)
+    if drawn is None:
+        return None
+    hpl_per_unit = newest_row.machine.hpl_rmax_flops / ratio.machine_value
+    needed = drawn * hpl_per_unit  # the HPL FLOP/s that brings that much of the resource
+    years = parity_years(projection, needed, past_of(needed))
+    return BindingParity(key, ratio.label, newest_row.machine.name, hpl_per_unit, years)
+
+
+@dataclass(frozen=True)
 class TrainingRunLifetimes:
     """A training run in brain-lifetimes: its FLOP ÷ the brain's FLOP in one lifetime."""
 
@@ -276,6 +316,8 @@ class Comparison:
     ai_history: History | None = None
     newest_ai_leader: str | None = None
     training_runs: tuple[TrainingRunLifetimes, ...] = ()
+    binding: BindingParity | None = None
+    """The newest #1's bottleneck dated, where it is not the HPL compute the years are for."""
 
     @property
     def last_resource(self) -> ResourceParity | None:
@@ -310,6 +352,14 @@ def compare(
     rows = tuple(
         compare_machine(est, m, machines.is_user(m)) for m in pick_machines(machines, machine_names)
     )
+    number1 = newest(machines)
+    newest_row = next((r for r in rows if r.machine is number1), None)
+    trend = next((p for p in resolved if p.series == "top500" and p.trend is not None), None)
+    binding = (
+        None
+        if newest_row is None or trend is None
+        else binding_parity(est, newest_row, trend, history, compute)
+    )
     return Comparison(
         est,
         rows,
@@ -319,4 +369,5 @@ def compare(
         past["ai"],
         newest_ai_leader().name,
         run_lifetimes(est),
+        binding,
     )

@@ -157,6 +157,20 @@ def compare_document(c: Comparison) -> dict[str, Any]:
     }
     last = c.last_resource
     doc["last_resource"] = None if last is None else last.key
+    b = c.binding
+    doc["bottleneck_parity"] = (
+        None
+        if b is None
+        else {
+            **parity_document(b.years),
+            "projection": b.years.name,
+            "resource": b.key,
+            "label": b.label,
+            "machine": b.machine,
+            "hpl_flops_per_unit": rounded(b.hpl_per_unit),
+            "assumption": "machines keep the newest #1's balance of this resource per HPL FLOP/s",
+        }
+    )
     doc["newest_ai_leader"] = c.newest_ai_leader
     if c.ai_history is not None:
         doc["ai_history"] = {

@@ -17,7 +17,7 @@ from brainflops.render.units import LABELS, UNITS, machine_needs, parity_year, p
 
 if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their data)
     from brainflops.analysis.check import CheckResult
-    from brainflops.analysis.compare import Comparison, MachineComparison
+    from brainflops.analysis.compare import BindingParity, Comparison, MachineComparison
     from brainflops.analysis.diff import Diff
     from brainflops.analysis.projections import History, ParityYears
     from brainflops.analysis.sensitivity import Sensitivity
@@ -212,6 +212,8 @@ def print_compare(console: Console, c: Comparison) -> None:
         shown = [p for p in c.projections if p.series == family]
         if shown:
             _print_projections(console, title, shown, uncertain)
+            if family == "top500" and c.binding is not None:
+                console.print(_binding_line(c.binding, uncertain))
     _print_training(console, c)
     from brainflops.model.data import EPOCH_CREDIT
 
@@ -322,6 +324,20 @@ def list_name(list_date: str) -> str:
     """ "2005-06" as "the June 2005 list"."""
     year, month = list_date.split("-")
     return f"the {_MONTHS.get(month, month)} {year} list"
+
+
+def _binding_line(b: BindingParity, uncertain: bool) -> str:
+    """Which resource the years are for, when the bottleneck is another one."""
+    p = b.years
+    when = parity_year(p)
+    if uncertain and p.year_p5 != p.year_p95:
+        when += f" (90%: {parity_year(p, 'p5')} – {parity_year(p, 'p95')})"
+    return (
+        f"These years are for compute at HPL FP64. The bottleneck on {escape(b.machine)} is "
+        f"{b.label}: if machines keep its balance ({b.hpl_per_unit:.3g} HPL FLOP/s per "
+        f"{_MACHINE_UNITS.get(b.key, 'unit')}), "
+        f"{p.name} dates it {when}."
+    )
 
 
 def _history_line(h: History) -> str:
