@@ -293,3 +293,30 @@ def test_list_says_what_each_source_counted() -> None:
     assert rows["moravec-1998"]["source_unit"] == "instructions"
     assert rows["dettmers-2015"]["source_unit"] == "flop"
     assert "limit (bit erasures)" in invoke("list").stdout
+
+
+def test_every_expectation_is_located_or_marked_derived() -> None:
+    """A reader can find each checked figure in its source, or sees it is our arithmetic."""
+    from brainflops.model.load import bundled_names, load_scenario
+
+    for name in bundled_names():
+        expect = load_scenario(name).scenario.expect
+        entries = {k: getattr(expect, k) for k in type(expect).model_fields if k != "projections"}
+        entries |= {f"projections.{k}": v for k, v in expect.projections.items()}
+        for key, entry in entries.items():
+            if entry is not None:
+                assert entry.where or entry.derived, f"{name}: expect.{key}"
+
+
+def test_sobe_figures_cite_the_file_that_holds_them() -> None:
+    """The per-model figures are in computational-demands-organisms.tsv; the headline
+    (2,000 PFLOPS, 6,000 TB) in compute-requirements.tsv and storage-requirements.tsv."""
+    from brainflops.model.load import load_scenario
+
+    for name in ("sobe-2025-event", "sobe-2025-event-tm", "sobe-2025-timestep"):
+        expect = load_scenario(name).scenario.expect
+        assert expect.compute_flops is not None and expect.compute_flops.where is not None
+        assert expect.compute_flops.where.startswith("computational-demands-organisms.tsv")
+    summary = load_scenario("sobe-2025-summary").scenario
+    assert summary.stated is not None
+    assert (summary.stated.compute, summary.stated.memory_bytes) == (2e18, 6e15)
