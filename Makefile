@@ -7,18 +7,18 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit browser check-scenarios check-report report schema bench fuzz clean
 
-# The demo needs brainflops and matplotlib; the tests also need the test tools.
+# The demo needs brainflops (matplotlib comes with it); the tests also need the test tools.
 $(DEMO_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[plot]'
+	$(BIN)/python -m pip install --quiet -e .
 	# byte-compiled as pip compiles an installed copy: every run starts ~40 ms sooner
 	# where PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q brainflops
 	touch $(DEMO_STAMP)
 
 $(STAMP): $(DEMO_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[plot,pandas]' --group test
+	$(BIN)/python -m pip install --quiet -e '.[pandas]' --group test
 	touch $(STAMP)
 
 demo: $(DEMO_STAMP)

@@ -10,6 +10,7 @@ import errno
 import gc
 import importlib
 import io
+import math
 import os
 import signal
 import sys
@@ -59,9 +60,40 @@ ScenariosArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")]
-SamplesOpt = Annotated[
-    int, typer.Option("--samples", "-n", help="Monte Carlo samples.", show_default="100000")
-]
+
+
+def _count(value: Any) -> int:
+    """A count written as people write it: 100000, 100_000, 1e5 (a whole number)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    try:
+        return int(text)  # also 1_000_000
+    except ValueError:
+        pass
+    try:
+        number = float(text.replace("_", ""))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number != int(number):
+        raise typer.BadParameter(f"{value!r} is not a whole number (e.g. 100000, 100_000 or 1e5)")
+    return int(number)
+
+
+def _samples(default: int) -> Any:
+    """The --samples option with the default the command really uses, shown as it is."""
+    return typer.Option(
+        "--samples",
+        "-n",
+        help="Monte Carlo samples (100000, 100_000 or 1e5).",
+        show_default=f"{default:,}",
+        parser=_count,
+    )
+
+
+SamplesOpt = Annotated[int, _samples(DEFAULT_SAMPLES)]
+SweepSamplesOpt = Annotated[int, _samples(10_000)]
+PlotSamplesOpt = Annotated[int, _samples(20_000)]
 SeedOpt = Annotated[
     int, typer.Option("--seed", help="Random seed (0 or more).", show_default="20150727")
 ]
@@ -288,7 +320,7 @@ def sweep(
     json: JsonOpt = False,
     csv: Annotated[bool, typer.Option("--csv", help="One CSV row per point.")] = False,
     figure: FigureOpt = None,
-    samples: SamplesOpt = 10_000,
+    samples: SweepSamplesOpt = 10_000,
     seed: SeedOpt = DEFAULT_SEED,
     set_: SetOpt = None,
 ) -> None:
@@ -549,7 +581,7 @@ def plot(
     ),
     pdf: Annotated[bool, typer.Option("--pdf/--cdf", help="A density instead of a CDF.")] = False,
     figure: FigureOpt = None,
-    samples: SamplesOpt = 20_000,
+    samples: PlotSamplesOpt = 20_000,
     seed: SeedOpt = DEFAULT_SEED,
     set_: SetOpt = None,
 ) -> None:

@@ -147,3 +147,37 @@ def test_a_users_own_plugin_setting_keeps_pydantics_loader() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
     )
     assert out.stderr.splitlines()[-1] == "True"  # pydantic looked for the other plugins
+
+
+@pytest.mark.parametrize("written", ["2000", "2_000", "2e3", "2.0e3"])
+def test_counts_are_accepted_as_people_write_them(written: str) -> None:
+    result = invoke("estimate", "carlsmith-2020", "-n", written, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["samples"] == 2000
+
+
+@pytest.mark.parametrize("written", ["1.5", "abc", "1e400", "nan"])
+def test_a_count_that_is_not_a_whole_number_is_a_usage_error(written: str) -> None:
+    result = invoke("estimate", "carlsmith-2020", "-n", written)
+    assert result.exit_code == 2
+    assert "not a whole number" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "default"), [("estimate", "100,000"), ("sweep", "10,000"), ("plot", "20,000")]
+)
+def test_help_states_the_default_samples_each_command_uses(command: str, default: str) -> None:
+    import inspect
+
+    from brainflops.cli import app
+
+    text = " ".join(invoke(command, "--help").stdout.split())
+    assert f"[default: ({default})]" in text
+    (callback,) = [
+        c.callback
+        for c in app.registered_commands
+        if c.name == command or (c.callback is not None and c.callback.__name__ == command)
+    ]
+    assert callback is not None
+    used = inspect.signature(callback).parameters["samples"].default
+    assert f"{used:,}" == default

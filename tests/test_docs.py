@@ -87,3 +87,28 @@ def test_readme_history_first_answer_is_the_real_one() -> None:
     shown = re.search(r"^\$ brainflops compare (\S+)\n\.\.\.\n(.*)$", README, re.MULTILINE)
     assert shown is not None
     assert shown[2] in invoke("compare", shown[1]).stdout
+
+
+def readme_commands() -> list[list[str]]:
+    """Every `brainflops ...` line of the README's shell blocks, in order, as arguments."""
+    import shlex
+
+    blocks = re.findall(r"```sh\n(.*?)```", README, re.DOTALL)
+    lines = [line for block in blocks for line in block.splitlines()]
+    return [shlex.split(x, comments=True)[1:] for x in lines if x.startswith("brainflops ")]
+
+
+def test_every_readme_command_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the README shows, run as a user would, in a folder of their own with the
+    scenarios it names (reports go there, never into this checkout)."""
+    import shutil
+
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    for name in ("my-cortex.yaml", "my-scenario.yaml"):
+        (tmp_path / name).write_text(readme_scenario(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = readme_commands()
+    assert len(shown) >= 20
+    for args in shown:
+        result = invoke(*args)
+        assert result.exit_code == 0, f"brainflops {' '.join(args)}: {result.stderr[-500:]}"

@@ -35,3 +35,12 @@ def test_wheel_contains_scenarios_and_data(tmp_path: Path) -> None:
     assert not any(n.startswith(("tests/", "docs/")) for n in names)
     # the MIT license that pyproject.toml declares travels with the wheel
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
+
+
+def test_a_plain_install_brings_everything_the_readme_runs() -> None:
+    """`pip install brainflops` (no extras) must draw the report's figures too."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {d.split(">")[0].split("=")[0].split("<")[0].strip() for d in project["dependencies"]}
+    assert {"typer", "pydantic", "pyyaml", "rich", "numpy", "matplotlib"} <= names

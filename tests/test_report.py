@@ -176,7 +176,11 @@ def test_missing_matplotlib_is_an_input_error(
     out, before = existing
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    assert_input_error(make(out), "figures need matplotlib: pip install 'brainflops[plot]'")
+    assert_input_error(
+        make(out),
+        "figures need matplotlib, a dependency of brainflops that is missing here: "
+        "pip install matplotlib",
+    )
     monkeypatch.undo()
     assert snapshot(out) == before
 

@@ -69,7 +69,10 @@ def _pyplot_free_figure(width: float, height: float) -> Any:
         import matplotlib
         from matplotlib.figure import Figure
     except ImportError:
-        raise MissingDependency("figures need matplotlib: pip install 'brainflops[plot]'") from None
+        raise MissingDependency(
+            "figures need matplotlib, a dependency of brainflops that is missing here: "
+            "pip install matplotlib"
+        ) from None
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "brainflops",
