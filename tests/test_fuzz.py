@@ -560,3 +560,42 @@ def test_collections_are_refused_exactly_past_their_limit(
         assert f"more than {limit:,} entries" in str(exc)
     else:
         assert count <= limit
+
+
+@FUZZ
+@given(rate=quantity(0.01, 100), cost=quantity(0.1, 1000), where=st.sampled_from(["rate", "cost"]))
+def test_a_var_used_once_and_the_same_quantity_inline_diff_to_exactly_one(
+    rate: Any, cost: Any, where: str
+) -> None:
+    """Two spellings of one model: every ratio is exactly 1 at every percentile."""
+    from brainflops.analysis.diff import diff
+    from brainflops.api import load
+    from brainflops.engine import estimate
+
+    def spelled(shared: bool) -> Any:
+        values = {"rate": rate, "cost": cost}
+        ref = {where: {"var": "v"}} if shared else {}
+        doc: dict[str, Any] = {
+            "brainflops": 1,
+            "name": "s" if shared else "i",
+            "title": "t",
+            "populations": {
+                "a": {
+                    "neurons": 1e9,
+                    "synapses_per_neuron": 1e3,
+                    "firing_rate_hz": ref.get("rate", values["rate"]),
+                    "cost": {"model": "synaptic", "flops_per_event": ref.get("cost", cost)},
+                }
+            },
+        }
+        if shared:
+            doc["vars"] = {"v": values[where]}
+        return load(doc)
+
+    a, b = (estimate(spelled(s), 500, 3) for s in (False, True))
+    d = diff(a, b)
+    assert d.parameters == ()
+    for output in ("compute_flops", "events_per_s", "lifetime_flop"):
+        ratio = d.outputs[output].ratio
+        assert ratio is not None, output
+        assert (ratio.p5, ratio.median, ratio.p95) == (1.0, 1.0, 1.0), output

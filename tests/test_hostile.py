@@ -125,6 +125,11 @@ def test_nan_and_infinity_anywhere(tmp_path: Path, value: str) -> None:
             ":2:26: machines.0.list_date: Input should be a valid string",
         ),
         ("", ":1:1: the file is empty"),
+        (  # an 8-bit figure below BF16 is INT8 or an error, never FP8
+            "machines:\n  - {name: a, kind: ai, list_date: '2026-01', bf16_dense_flops: 2.5e15,"
+            " fp8_dense_flops: 1.78e15,\n     sources: {bf16_dense_flops: x, fp8_dense_flops: y}}",
+            ":2:5: machines.0: fp8_dense_flops (1.78e+15) is below bf16_dense_flops (2.5e+15)",
+        ),
     ],
 )
 def test_machines_file_with_the_same_faults(tmp_path: Path, text: str, fragment: str) -> None:
