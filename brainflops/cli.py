@@ -72,7 +72,7 @@ def _count(value: Any) -> int:
     except ValueError:
         pass
     try:
-        number = float(text.replace("_", ""))
+        number = float(text)  # 1e6, 2.0e3, 1_000.0
     except ValueError:
         number = math.nan
     if not math.isfinite(number) or number != int(number):

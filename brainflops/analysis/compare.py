@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -255,7 +255,6 @@ def binding_parity(
     est: Estimate,
     newest_row: MachineComparison,
     projection: Projection,
-    past_of: Callable[[Array], History],
     compute: Array,
 ) -> BindingParity | None:
     """The trend's parity year for the newest #1's bottleneck, when it is not HPL."""
@@ -269,7 +268,7 @@ def binding_parity(
         return None
     hpl_per_unit = newest_row.machine.hpl_rmax_flops / ratio.machine_value
     needed = drawn * hpl_per_unit  # the HPL FLOP/s that brings that much of the resource
-    years = parity_years(projection, needed, past_of(needed))
+    years = parity_years(projection, needed, history(needed))
     return BindingParity(key, ratio.label, newest_row.machine.name, hpl_per_unit, years)
 
 
@@ -358,7 +357,7 @@ def compare(
     binding = (
         None
         if newest_row is None or trend is None
-        else binding_parity(est, newest_row, trend, history, compute)
+        else binding_parity(est, newest_row, trend, compute)
     )
     return Comparison(
         est,

@@ -199,9 +199,8 @@ def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) ->
 
 def trend_projection(name: str, figure: Figure = hpl_rmax) -> Projection:
     """The TOP500 #1's trend of one figure since 2013, from its newest observation."""
-    points = top500_points(figure)
-    trend = anchored_fit(points, "2013-06")
-    return Projection(name, TrendProjection(model="trend"), trend, start_year=points[-1].year)
+    trend, start = anchored_fit(top500_points(figure), "2013-06")
+    return Projection(name, TrendProjection(model="trend"), trend, start_year=start)
 
 
 @cache
@@ -235,9 +234,13 @@ def record_at_newest(points: Sequence[Point]) -> tuple[float, float]:
     return newest, math.log2(max(p.value for p in points))
 
 
-def anchored_fit(points: tuple[Point, ...], from_list: str, to_list: str | None = None) -> Fit:
-    """The series' growth fitted over a window, through its newest observation."""
-    return series_fit(points, from_list, to_list).anchored(*record_at_newest(points))
+def anchored_fit(
+    points: tuple[Point, ...], from_list: str, to_list: str | None = None
+) -> tuple[Fit, float]:
+    """The series' growth fitted over a window, through its newest observation; and the
+    date of that observation, where the projection starts."""
+    start, start_log2 = record_at_newest(points)
+    return series_fit(points, from_list, to_list).anchored(start, start_log2), start
 
 
 @dataclass(frozen=True)
@@ -369,13 +372,12 @@ def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] 
     if isinstance(spec, DoublingProjection):
         return Projection(name, spec, None)
     points = ai_points() if spec.series == "ai" else top500_points()
-    trend = anchored_fit(points, spec.from_list, spec.to_list)
-    start = record_at_newest(points)[0]
+    trend, start = anchored_fit(points, spec.from_list, spec.to_list)
     if isinstance(spec, TrendProjection | FabricationLimitProjection):
         return Projection(name, spec, trend, start_year=start)
     if spec.series == "ai":
         per = bf16_per_dollar if isinstance(spec, SpendCapProjection) else bf16_per_watt
-        efficiency = anchored_fit(ai_points(per), spec.from_list)
+        efficiency, _ = anchored_fit(ai_points(per), spec.from_list)
         return Projection(name, spec, trend, efficiency, start)
     if len(green500) < 3:
         raise InputError.at(name, "a power_cap projection needs Green500 leaders")
@@ -397,9 +399,8 @@ class History:
     newest_system: str
     newest_year: float
     series: Series = "top500"
-    first_list: str = "1993-06"
-    """The series' first data point: a value at or below it was reached on or before it."""
     first_year: float = 1993.46
+    """The series' first data point: a value at or below it was reached on or before it."""
     censored: Literal["before"] | None = None
     """"before" when the median was reached by the first data point: the date is an upper
     bound (the series says nothing of earlier machines)."""
@@ -435,7 +436,6 @@ def history_of(points: Sequence[Point], values: Array | float, series: Series) -
         newest_system=newest.system,
         newest_year=newest.year,
         series=series,
-        first_list=points[0].date,
         first_year=points[0].year,
         censored="before" if median_at == 0 else None,
     )
