@@ -5,8 +5,9 @@
     est.stats["compute_flops"].median      # 1.075e21
 
 The package root stays light (no numpy, no pydantic): `load`, `estimate`, `compare`,
-`diff`, `sensitivity` and `sweep` are imported from `brainflops.api` on first use (PEP 562),
-so `import brainflops` and `brainflops --help` start fast. docs/api.md has the details.
+`diff`, `sensitivity`, `sweep` and `backtest` are imported from `brainflops.api` on first
+use (PEP 562), so `import brainflops` and `brainflops --help` start fast. docs/api.md has
+the details.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_API = ("Estimate", "compare", "diff", "estimate", "load", "sensitivity", "sweep")
+_API = ("Estimate", "backtest", "compare", "diff", "estimate", "load", "sensitivity", "sweep")
 
 if TYPE_CHECKING:
     from brainflops.api import (
         Estimate as Estimate,
+    )
+    from brainflops.api import (
+        backtest as backtest,
     )
     from brainflops.api import (
         compare as compare,
@@ -56,6 +60,7 @@ def __dir__() -> list[str]:
 __all__ = [  # noqa: RUF022 (the version, then the API in _API's order)
     "__version__",
     "Estimate",
+    "backtest",
     "compare",
     "diff",
     "estimate",

@@ -33,6 +33,7 @@ from brainflops.render.units import LABELS, UNITS, si
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from brainflops.analysis.backtest import Backtest
     from brainflops.analysis.compare import Comparison
     from brainflops.analysis.diff import Diff
     from brainflops.analysis.sensitivity import Sensitivity
@@ -220,6 +221,25 @@ def sweep(
     from brainflops.analysis.sweep import sweep as _sweep
 
     return _sweep(doc, grid, _machines(machines), samples, seed)
+
+
+def backtest(
+    series: str = "top500",
+    *,
+    window_years: float | None = None,
+    variance: str = "two-year",
+    seed: int = DEFAULT_SEED,
+) -> Backtest:
+    """The parity forecasts hindcast at every past list of a series ("top500", "top500-sum"
+    or "ai") and scored against what happened (docs/forecasts.md)."""
+    from brainflops.analysis.backtest import SERIES
+    from brainflops.analysis.backtest import backtest as _backtest
+
+    if series not in SERIES:
+        raise InputError.at("--series", f"unknown series {series!r}; known: {', '.join(SERIES)}")
+    if variance not in ("two-year", "step"):
+        raise InputError.at("--variance", f"unknown {variance!r}; give two-year or step")
+    return _backtest(series, window_years=window_years, variance=variance, seed=seed)  # type: ignore[arg-type]
 
 
 def _machines(path: str | Path | None) -> MachinesFile:

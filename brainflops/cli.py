@@ -10,252 +10,52 @@ import errno
 import gc
 import importlib
 import io
-import math
 import os
 import signal
 import sys
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from brainflops import __version__
+from brainflops import __version__, cli_forecasts
+from brainflops.cli_common import (
+    JsonOpt,
+    PlotSamplesOpt,
+    SamplesOpt,
+    ScenarioArg,
+    ScenariosArg,
+    SeedOpt,
+    SetOpt,
+    SweepSamplesOpt,
+    app,
+    batch,
+    load,
+    new_console,
+    output_failed,
+    refs,
+    run_estimate,
+    show,
+    stderr_line,
+    user_errors,
+    write_json,
+)
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from brainflops.errors import BrainflopsError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from brainflops.engine.core import Estimate
-    from brainflops.model.load import LoadedScenario
-    from brainflops.model.machines import MachinesFile
-
-EXIT_CODES = (
-    "Exit codes: 0 success; 1 a check failed; 2 bad input, usage or an unwritable output; "
-    "3 an internal error (a bug: please report it)."
-)
-
-app = typer.Typer(
-    name="brainflops",
-    help=(
-        "Turn explicit assumptions about the brain into compute, memory and bandwidth "
-        "estimates with uncertainty, and compare them with supercomputers.\n\n" + EXIT_CODES
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain help: importing rich for it would double start-up time
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-ScenarioArg = Annotated[str, typer.Argument(help="A scenario file, or a bundled name.")]
-ScenariosArg = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help="Scenario files, bundled names or directories (default: the bundled library).",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")]
-
-
-def _count(value: Any) -> int:
-    """A count written as people write it: 100000, 100_000, 1e5 (a whole number)."""
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    try:
-        return int(text)  # also 1_000_000
-    except ValueError:
-        pass
-    try:
-        number = float(text)  # 1e6, 2.0e3, 1_000.0
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number != int(number):
-        raise typer.BadParameter(f"{value!r} is not a whole number (e.g. 100000, 100_000 or 1e5)")
-    return int(number)
-
-
-def _samples(default: int) -> Any:
-    """The --samples option with the default the command really uses, shown as it is."""
-    return typer.Option(
-        "--samples",
-        "-n",
-        help="Monte Carlo samples (100000, 100_000 or 1e5).",
-        show_default=f"{default:,}",
-        parser=_count,
-    )
-
-
-SamplesOpt = Annotated[int, _samples(DEFAULT_SAMPLES)]
-SweepSamplesOpt = Annotated[int, _samples(10_000)]
-PlotSamplesOpt = Annotated[int, _samples(20_000)]
-SeedOpt = Annotated[
-    int, typer.Option("--seed", help="Random seed (0 or more).", show_default="20150727")
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="KEY.PATH=VALUE",
-        help="Override a scenario field for this run (repeatable); VALUE is YAML.",
-    ),
-]
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:  # rich would exit 1, the code of a failed check
-            _output_failed(BrokenPipeError(errno.EPIPE, "broken pipe"))
-
-    return _Console(highlight=False, soft_wrap=False)
-
-
-MAX_PROBLEMS_SHOWN = 50
-"""A file with 30,000 unknown keys gets the first 50 messages and a count, not a flood."""
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Map the library's typed errors to messages on stderr and exit codes.
-
-    Anything else is a bug: one line asking for a report and exit 3 (the traceback only
-    with BRAINFLOPS_DEBUG=1), so that a user never sees a traceback and a test never
-    mistakes a crash for a refusal.
-    """
-    try:
-        yield
-    except BrainflopsError as exc:
-        lines = str(exc).splitlines()
-        for line in lines[:MAX_PROBLEMS_SHOWN]:
-            _stderr(line)
-        if len(lines) > MAX_PROBLEMS_SHOWN:
-            _stderr(f"... and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _stderr("interrupted")
-        raise typer.Exit(130) from None
-    except (typer.Exit, typer.Abort, SystemExit):
-        raise
-    except MemoryError:  # the machine (or a ulimit) had less memory than the run needs
-        _stderr(
-            "error: not enough memory for this run; use fewer --samples (the draws of one "
-            "run may take up to 4 GiB)"
-        )
-        raise typer.Exit(2) from None
-    except OSError as exc:
-        if _is_output_error(exc):
-            _output_failed(exc)  # here, before click turns a broken pipe into exit 1
-        _internal_error(exc)
-    except Exception as exc:  # the last resort: every other error is a bug
-        _internal_error(exc)
-
-
-def _stderr(line: str) -> None:
-    if sys.stderr is not None:
-        sys.stderr.write(f"{line}\n")
-
-
-def _internal_error(exc: BaseException) -> NoReturn:
-    if os.environ.get("BRAINFLOPS_DEBUG") == "1":
-        raise exc
-    command = " ".join(["brainflops", *sys.argv[1:]])[:200]
-    _stderr(
-        f"internal error: {type(exc).__name__}: {str(exc)[:200]} "
-        f"(brainflops {__version__}, command: {command}); please report it, "
-        "and run again with BRAINFLOPS_DEBUG=1 for the traceback"
-    )
-    raise typer.Exit(3) from None
-
-
-def _is_output_error(exc: OSError) -> bool:
-    """A failure to write stdout (closed, full, a pipe whose reader left)."""
-    return isinstance(exc, BrokenPipeError) or getattr(exc, "brainflops_stdout", False)
-
-
-def _write_json(document: dict[str, Any]) -> None:
-    from brainflops.render.jsonout import dumps
-
-    sys.stdout.write(dumps(document))
-
-
-def _load(ref: str, overrides: list[str] | None) -> LoadedScenario:
-    from brainflops.model.load import load_scenario
-
-    return load_scenario(ref, overrides or ())
-
-
-def _estimate(
-    ref: str, overrides: list[str] | None, samples: int, seed: int, json: bool = True
-) -> Estimate:
-    """The estimate through the API; for the terminal, rich is imported on the other core
-    while numpy samples (a scenario of plain numbers needs neither numpy nor a thread)."""
-    from brainflops.api import estimate
-
-    prefetch = None if json else _prefetch
-    return estimate(ref, samples, seed, set=overrides or (), on_sampling=prefetch)
-
-
-def _refs(scenarios: list[str] | None) -> list[str]:
-    """The scenario files behind files, names and directories; none given: the bundled ones."""
-    from brainflops.model.load import bundled_dir, expand_refs
-
-    return expand_refs(scenarios or [str(bundled_dir())])
-
-
-def _batch(scenarios: list[str] | None, machines: Path | None) -> tuple[list[str], MachinesFile]:
-    """The scenario files to run, and the machines to use."""
-    from brainflops.model.data import load_machines
-
-    return _refs(scenarios), load_machines(machines)
-
-
-def _prefetch() -> None:
-    """Import the terminal renderer (rich) on the other core while the engine computes."""
-    import threading
-    from importlib import import_module
-
-    threading.Thread(
-        target=import_module, args=("brainflops.render.terminal",), daemon=True
-    ).start()
-
-
-def _show(
-    json: bool,
-    kind: str,
-    *args: Any,
-    overrides: list[str] | None = None,
-    machines: Path | None = None,
-) -> None:
-    """JSON (`render.jsonout.<kind>_document`) or the terminal (`render.terminal.print_<kind>`).
-
-    Either way the output says what ran: the `--set` overrides and the `--machines` file.
-    """
-    ran: dict[str, Any] = {"overrides": list(overrides or ())}
-    if machines is not None:
-        ran["machines_file"] = str(machines)
-    if json:
-        from brainflops.render import jsonout
-
-        _write_json({**getattr(jsonout, f"{kind}_document")(*args), **ran})
-    else:
-        from brainflops.render import terminal
-
-        console = _console()
-        getattr(terminal, f"print_{kind}")(console, *args)
-        terminal.print_ran(console, ran)
+    pass
 
 
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"brainflops {__version__}\n")
         raise typer.Exit
+
+
+COMMAND_MODULES = (cli_forecasts,)
+"""Modules whose commands register on `app` when imported (`backtest`)."""
 
 
 @app.callback()
@@ -277,8 +77,8 @@ def estimate(
     set_: SetOpt = None,
 ) -> None:
     """Estimate compute, memory, events and bandwidth of a scenario, with uncertainty."""
-    with _errors():
-        _show(json, "estimate", _estimate(scenario, set_, samples, seed, json), overrides=set_)
+    with user_errors():
+        show(json, "estimate", run_estimate(scenario, set_, samples, seed, json), overrides=set_)
 
 
 @app.command()
@@ -294,13 +94,13 @@ def sensitivity(
     set_: SetOpt = None,
 ) -> None:
     """Rank uncertain inputs by their share of the variance of log10(output)."""
-    with _errors():
+    with user_errors():
         from brainflops.analysis.sensitivity import sensitivity as run
 
         chosen = _metric(metric, output)
-        loaded = _load(scenario, set_)
+        loaded = load(scenario, set_)
         result = run(loaded.scenario, chosen, samples, seed, where=loaded.document)
-        _show(json, "sensitivity", result, overrides=set_)
+        show(json, "sensitivity", result, overrides=set_)
 
 
 @app.command()
@@ -325,7 +125,7 @@ def sweep(
     set_: SetOpt = None,
 ) -> None:
     """The outputs and parity years over a grid of values (common random numbers)."""
-    with _errors():
+    with user_errors():
         from brainflops.analysis.sweep import parse_vary
         from brainflops.analysis.sweep import sweep as run
         from brainflops.errors import InputError
@@ -334,7 +134,7 @@ def sweep(
         output = _metric(metric, output)
         if json and csv:
             raise InputError.at("--csv", "give --json or --csv, not both")
-        loaded = _load(scenario, set_)
+        loaded = load(scenario, set_)
         result = run(
             loaded.document, [parse_vary(v) for v in vary], bundled_machines(), samples, seed
         )
@@ -356,7 +156,7 @@ def sweep(
             writer.writerows(rows)
             sys.stdout.write(buffer.getvalue())
             return
-        _show(json, "sweep", result, overrides=set_)
+        show(json, "sweep", result, overrides=set_)
 
 
 FigureOpt = Annotated[
@@ -373,7 +173,7 @@ def _write_figure(path: Path, svg: str) -> None:
     from brainflops.render.figures import intact
 
     write_own_file(path, svg, intact, "figure")
-    _stderr(f"wrote {path}")
+    stderr_line(f"wrote {path}")
 
 
 OldOutputOpt = Annotated[
@@ -420,7 +220,7 @@ def compare(
     set_: SetOpt = None,
 ) -> None:
     """Compare a scenario with supercomputers, and project when the #1 system matches it."""
-    with _errors():
+    with user_errors():
         from brainflops.analysis.compare import compare as run
         from brainflops.model.data import load_machines
         from brainflops.model.load import parse_projection_option
@@ -432,18 +232,18 @@ def compare(
             selected.append(name)
             if spec is not None:
                 added[name] = spec
-        est = _estimate(scenario, set_, samples, seed)
+        est = run_estimate(scenario, set_, samples, seed)
         result = run(est, load_machines(machines), machine or (), selected, added)
-        _show(json, "compare", result, overrides=set_, machines=machines)
+        show(json, "compare", result, overrides=set_, machines=machines)
 
 
 @app.command()
 def machines(machines: MachinesOpt = None, json: JsonOpt = False) -> None:
     """List the reference systems and the TOP500 #1 history, with sources."""
-    with _errors():
+    with user_errors():
         from brainflops.model.data import load_machines, top500_number1
 
-        _show(json, "machines", load_machines(machines), top500_number1(), machines=machines)
+        show(json, "machines", load_machines(machines), top500_number1(), machines=machines)
 
 
 @app.command()
@@ -463,13 +263,13 @@ def diff(
 
     --set applies to both scenarios.
     """
-    with _errors():
+    with user_errors():
         from brainflops.analysis.diff import diff as run
 
         output = _metric(metric, output)
-        result = run(_estimate(a, set_, samples, seed), _estimate(b, set_, samples, seed))
+        result = run(run_estimate(a, set_, samples, seed), run_estimate(b, set_, samples, seed))
         shown = () if json else (output,)  # JSON has every output
-        _show(json, "diff", result, *shown, overrides=set_)
+        show(json, "diff", result, *shown, overrides=set_)
 
 
 @app.command()
@@ -481,15 +281,15 @@ def check(
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
     """Verify that scenarios reproduce the figures their sources published (exit 1 if not)."""
-    with _errors():
+    with user_errors():
         from brainflops.analysis.check import check_estimate
         from brainflops.errors import CheckFailed
 
-        refs, systems = _batch(scenarios, machines)
+        refs, systems = batch(scenarios, machines)
         results = []
         for ref in refs:
-            results.extend(check_estimate(_estimate(ref, None, samples, seed), systems))
-        _show(json, "check", results, samples, seed, machines=machines)
+            results.extend(check_estimate(run_estimate(ref, None, samples, seed), systems))
+        show(json, "check", results, samples, seed, machines=machines)
         failed = [r for r in results if not r.passed]
         if failed:
             raise CheckFailed(f"{len(failed)} of {len(results)} checks failed")
@@ -511,12 +311,12 @@ def report(
 ) -> None:
     """Write a deterministic report (index.md, index.html, data.json, SVG figures) that CI can
     check."""
-    with _errors():
+    with user_errors():
         from brainflops.errors import CheckFailed
         from brainflops.io.reportdir import write_report_folder
         from brainflops.render.report import analyse, render, stale_files
 
-        refs, systems = _batch(scenarios, machines)
+        refs, systems = batch(scenarios, machines)
         reports = analyse(refs, systems, samples, seed)
         files = render(reports, systems, samples, seed, None if machines is None else str(machines))
         if check_only:
@@ -528,10 +328,10 @@ def report(
                     f"{out}: the report is stale; regenerate it with: "
                     f"brainflops report {' '.join(scenarios or ())} -o {out}"
                 )
-            _stderr(f"{out}: the report is up to date ({len(files)} files)")
+            stderr_line(f"{out}: the report is up to date ({len(files)} files)")
             return
         write_report_folder(files, out)
-        _stderr(f"wrote {len(files)} files to {out}/ (open {out}/index.html or index.md)")
+        stderr_line(f"wrote {len(files)} files to {out}/ (open {out}/index.html or index.md)")
 
 
 @app.command()
@@ -547,14 +347,14 @@ def validate(
     ] = False,
 ) -> None:
     """Check scenario files; print every error as path:line:col: message."""
-    with _errors():
+    with user_errors():
         from brainflops.errors import InputError, Problem
 
         problems: list[Problem] = []
-        refs = _refs(scenarios)
-        for ref in refs:
+        files = refs(scenarios)
+        for ref in files:
             try:
-                _load(ref, None)
+                load(ref, None)
             except InputError as exc:
                 problems.extend(exc.problems)
         if json:
@@ -570,7 +370,7 @@ def validate(
             return
         if problems:
             raise InputError(problems)
-        _stderr(f"{len(refs)} scenario(s) valid")
+        stderr_line(f"{len(files)} scenario(s) valid")
 
 
 @app.command()
@@ -586,15 +386,15 @@ def plot(
     set_: SetOpt = None,
 ) -> None:
     """Draw the distribution of an output for one or more scenarios, machines marked."""
-    with _errors():
+    with user_errors():
         from brainflops.analysis.compare import newest, newest_ai_leader
         from brainflops.model.data import bundled_machines
         from brainflops.render import figures
 
         output = _metric(metric, None)
         draws = {}
-        for ref in _refs(scenarios):
-            est = _estimate(ref, set_, samples, seed)
+        for ref in refs(scenarios):
+            est = run_estimate(ref, set_, samples, seed)
             draws[est.scenario.name] = est.draws.get(output)
         lines: list[tuple[str, float]] = []
         if output == "compute_flops":
@@ -617,7 +417,7 @@ def completion(
     shell: Annotated[str, typer.Argument(help="bash, zsh or fish.")],
 ) -> None:
     """Print a shell completion script: eval "$(brainflops completion bash)"."""
-    with _errors():
+    with user_errors():
         from typer._completion_shared import get_completion_script
 
         from brainflops.errors import InputError
@@ -633,16 +433,16 @@ def completion(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
-    with _errors():
+    with user_errors():
         from brainflops.model.scenario import scenario_json_schema
 
-        _write_json(scenario_json_schema())
+        write_json(scenario_json_schema())
 
 
 @app.command("list")
 def list_(json: JsonOpt = False) -> None:
     """List the bundled scenarios."""
-    with _errors():
+    with user_errors():
         from brainflops.model.load import bundled_dir, load_scenario
 
         rows: list[dict[str, Any]] = []
@@ -659,7 +459,7 @@ def list_(json: JsonOpt = False) -> None:
                 }
             )
         if json:
-            _write_json({"scenarios": rows})
+            write_json({"scenarios": rows})
             return
         from rich.markup import escape
         from rich.table import Table
@@ -672,7 +472,7 @@ def list_(json: JsonOpt = False) -> None:
             unit = row["source_unit"].replace("_", " ")
             method = row["method"] + ("" if unit == "flop" else f" ({unit})")
             table.add_row(row["name"], shown, method, escape(row["title"]))
-        print_table(_console(), table)
+        print_table(new_console(), table)
 
 
 class _Stdout:
@@ -719,21 +519,6 @@ def _prepare_streams() -> None:
             with suppress(OSError):  # a descriptor closed under us: writing it will say so
                 stream.reconfigure(errors=errors)
     sys.stdout = _Stdout(sys.stdout)
-
-
-def _output_failed(exc: OSError) -> NoReturn:
-    """stdout could not be written: quiet for a closed pipe (`| head`), else one line."""
-    try:  # nothing more may reach the broken stream, not even at interpreter exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        pass
-    if isinstance(exc, BrokenPipeError):
-        sys.exit(141)  # as a tool killed by SIGPIPE: the reader went away, nothing is wrong
-    from brainflops.io.files import describe_os_error
-
-    _stderr(f"brainflops: cannot write the output: {describe_os_error(exc)}")
-    sys.exit(2)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -792,11 +577,11 @@ def main() -> None:
         except SystemExit as exc:
             code = exc.code
         except KeyboardInterrupt:
-            _stderr("interrupted")
+            stderr_line("interrupted")
             code = 130
         sys.stdout.flush()
     except OSError as exc:
-        _output_failed(exc)
+        output_failed(exc)
     # the process is about to end: its objects need no last collection (~40 ms at exit
     # after a run that built pydantic's validators and numpy's arrays)
     gc.freeze()

@@ -49,8 +49,13 @@ def test_report_contents(tmp_path: Path) -> None:
     assert {"index.md", "data.json", "figures/ladder.svg", "figures/timeline.svg"} <= set(files)
     assert "figures/resources.svg" in files and "figures/tornado-carlsmith-2020.svg" in files
     assert "figures/cdf.svg" in files and "figures/parity-carlsmith-2020.svg" in files
-    # a point estimate's parity is one step: its year in the table says it all
-    assert "figures/parity-dettmers-2015.svg" not in files
+    # a point estimate's parity is a curve too (the forecasts' paths), unless history has
+    # reached it: moravec-1998 (30 TFLOP/s, June 2002) is one step, its year says it all
+    assert "figures/parity-dettmers-2015.svg" in files
+    assert "figures/parity-moravec-1998.svg" not in files
+    # the backtest: its section and its calibration figure
+    assert "figures/calibration.svg" in files
+    assert "## How well have these forecasts done?" in files["index.md"].decode()
     # the tornado's text is text, with inputs as a reader says them and each end's value
     tornado = files["figures/tornado-carlsmith-2020.svg"].decode()
     assert "FLOP per event (all)" in tornado and "populations.all" not in tornado

@@ -230,7 +230,8 @@ def resource_parity(est: Estimate, compute: Array | None = None) -> tuple[Resour
             continue
         past = history(values, figure)
         trend = trend_projection("trend-2013", figure)
-        out.append(ResourceParity(key, label, parity_years(trend, values, past), past))
+        years = parity_years(trend, values, past, seed=est.seed)
+        out.append(ResourceParity(key, label, years, past))
     return tuple(out)
 
 
@@ -268,7 +269,7 @@ def binding_parity(
         return None
     hpl_per_unit = newest_row.machine.hpl_rmax_flops / ratio.machine_value
     needed = drawn * hpl_per_unit  # the HPL FLOP/s that brings that much of the resource
-    years = parity_years(projection, needed, history(needed))
+    years = parity_years(projection, needed, history(needed), seed=est.seed)
     return BindingParity(key, ratio.label, newest_row.machine.name, hpl_per_unit, years)
 
 
@@ -347,7 +348,10 @@ def compare(
     past = {"top500": history(compute), "ai": ai_history(compute)}
     resolved = [resolve(name, spec, machines.green500) for name, spec in specs.items()]
     targets = log2_targets(compute)
-    years = tuple(parity_years(p, compute, past[p.series], log2_target=targets) for p in resolved)
+    years = tuple(
+        parity_years(p, compute, past[p.series], log2_target=targets, seed=est.seed)
+        for p in resolved
+    )
     rows = tuple(
         compare_machine(est, m, machines.is_user(m)) for m in pick_machines(machines, machine_names)
     )

@@ -1,8 +1,9 @@
-"""Projections of the TOP500 #1 system, and the year each one meets a brain's compute.
+"""Projections of the TOP500 #1 system and the AI leaders, and the year each meets a brain.
 
-Years are a distribution over the scenario's samples (the same draws as every other
-output); `inf` means never. The trend's own fit uncertainty is reported as an interval on
-its doubling time, not folded into the years.
+A fitted projection is a forecast over paths (`forecast.py`): brain draw j is paired with
+path j, and its year is the first list at which that path reaches it, so both the brain's
+uncertainty and the trend's reach the years. Dettmers' fixed doubling times stay lines:
+assumptions, labelled so.
 """
 
 from __future__ import annotations
@@ -17,6 +18,19 @@ from typing import Literal
 
 import numpy as np
 
+from brainflops.analysis.forecast import (
+    HORIZON_YEAR,
+    LOG10_2,
+    PATHS,
+    VARIANCE_LAG_YEARS,
+    PathSet,
+    Shape,
+    Walk,
+    fit_walk,
+    list_dates,
+    path_set,
+)
+from brainflops.defaults import DEFAULT_SEED
 from brainflops.engine.expr import BOLTZMANN_J_PER_K
 from brainflops.engine.sampling import Array, median_of_sorted, quantiles_of_sorted
 from brainflops.errors import InputError
@@ -42,7 +56,7 @@ EARTH_SUNLIGHT_W = SOLAR_CONSTANT_W_PER_M2 * math.pi * EARTH_RADIUS_M**2
 """The sunlight the Earth intercepts (its cross-section): about 1.74e17 W."""
 CEILING_TEMPERATURE_K = 300.0
 
-P_BY_YEARS = (2030, 2040, 2050, 2075, 2100)
+P_BY_YEARS = (2030, 2035, 2040, 2050, 2075, 2100)
 CURVE_YEARS = tuple(1993 + i / 4 for i in range(4 * (2100 - 1993) + 1))
 """The quarter-years of a P(parity by year) curve, from the first TOP500 list to 2100."""
 _Z95 = NormalDist().inv_cdf(0.95)
@@ -100,9 +114,6 @@ class Fit:
 
     def log2_at(self, year: float | Array) -> float | Array:
         return self.intercept + self.slope * year
-
-    def year_for(self, log2_value: Array) -> Array:
-        return (log2_value - self.intercept) / self.slope
 
     def anchored(self, year: float, log2_value: float) -> Fit:
         """The same growth, through an observed point: a projection starts at the newest
@@ -199,8 +210,7 @@ def trend_fit(from_list: str, to_list: str | None, figure: Figure = hpl_rmax) ->
 
 def trend_projection(name: str, figure: Figure = hpl_rmax) -> Projection:
     """The TOP500 #1's trend of one figure since 2013, from its newest observation."""
-    trend, start = anchored_fit(top500_points(figure), "2013-06")
-    return Projection(name, TrendProjection(model="trend"), trend, start_year=start)
+    return _fitted(name, TrendProjection(model="trend"), figure, ())
 
 
 @cache
@@ -243,6 +253,45 @@ def anchored_fit(
     return series_fit(points, from_list, to_list).anchored(start, start_log2), start
 
 
+def record_series(points: Sequence[Point], on_lists: bool) -> tuple[Array, Array]:
+    """The running best of a series, at its own dates (the TOP500 #1, one per list), or at
+    every list date since its first point (AI systems start in any month) and at the newest."""
+    t = np.array([p.year for p in points], dtype=np.float64)
+    best = np.maximum.accumulate(np.array([p.value for p in points], dtype=np.float64))
+    if on_lists:
+        return t, best
+    grid = list_dates(float(t[0]) - 1e-6, float(t[-1]))
+    at = np.searchsorted(t, grid, side="right") - 1
+    if grid.size and t[-1] <= grid[-1] + 1e-9:
+        return grid, best[at]
+    return np.append(grid, t[-1]), np.append(best[at], best[-1])
+
+
+@cache  # every scenario of a report forecasts the same series over the same window
+def walk_of(
+    points: tuple[Point, ...],
+    from_year: float,
+    to_year: float = math.inf,
+    *,
+    on_lists: bool = True,
+    lag_years: float | None = VARIANCE_LAG_YEARS,
+) -> Walk:
+    """The series' record as a random walk fitted over a window, starting at its newest
+    observation (never at a fitted line)."""
+    years, best = record_series(points, on_lists)
+    inside = (years >= from_year - 1e-9) & (years <= to_year + 1e-9)
+    start, start_log2 = record_at_newest(points)
+    return fit_walk(
+        years[inside],
+        np.log10(best[inside]),
+        lag_years=lag_years,
+        start=(start, start_log2 * LOG10_2),
+    )
+
+
+Forecast = Literal["random_walk", "assumption"]
+
+
 @dataclass(frozen=True)
 class Projection:
     """A projection spec resolved against the data: a function of time, and its inverse."""
@@ -256,6 +305,40 @@ class Projection:
     newest observation."""
     start_year: float | None = None
     """The date of the newest observation, where the projection starts."""
+    walk: Walk | None = None
+    """The series as a random walk (None: a fixed doubling time, an assumption)."""
+    stream_key: str = ""
+    """Names the paths' random numbers: projections of one series and window share them."""
+
+    @property
+    def forecast(self) -> Forecast:
+        return "assumption" if self.walk is None else "random_walk"
+
+    @property
+    def shape(self) -> Shape:
+        """What bends this projection's paths: the fabrication limit's slower drift, the
+        power or spending cap, and the physical limit."""
+        spec, ceiling = self.spec, self.ceiling_log2 * LOG10_2
+        if isinstance(spec, FabricationLimitProjection):
+            slow = LOG10_2 / spec.after_doubling_years
+            return Shape(self._scaling_ends, slow, cap_max=ceiling)
+        if isinstance(spec, PowerCapProjection | SpendCapProjection):
+            assert self.efficiency is not None
+            budget = self.budget * LOG10_2
+            bound = ceiling
+            if isinstance(spec, PowerCapProjection):
+                bound = min(ceiling, budget + math.log10(self.max_flops_per_joule))
+            return Shape(
+                cap_at_0=budget + self.efficiency.intercept * LOG10_2,
+                cap_growth_per_year=self.efficiency.slope * LOG10_2,
+                cap_max=bound,
+            )
+        return Shape(cap_max=ceiling)
+
+    def paths(self, seed: int = DEFAULT_SEED) -> PathSet:
+        """This projection's paths to the horizon (computed once per process and seed)."""
+        assert self.walk is not None
+        return path_set(self.walk, self.shape, seed, self.stream_key, HORIZON_YEAR + 0.87)
 
     @property
     def ceiling_log2(self) -> float:
@@ -302,28 +385,6 @@ class Projection:
             return spec.max_flops_per_joule
         return landauer_flops_per_joule(spec.temperature_k, spec.bits_per_flop)
 
-    def log2_flops(self, year: Array) -> Array:
-        """log2 of the projected #1 system's FLOP/s at each (decimal) year."""
-        spec, trend = self.spec, self.trend
-        if isinstance(spec, DoublingProjection):
-            return math.log2(spec.base_flops) + (year - spec.base_date) / spec.doubling_years
-        assert trend is not None
-        grown: Array = np.minimum(np.asarray(trend.log2_at(year)), self.ceiling_log2)
-        if isinstance(spec, FabricationLimitProjection):
-            end = self._scaling_ends
-            at_end = float(trend.log2_at(end))
-            after = at_end + (year - end) / spec.after_doubling_years
-            slowed: Array = np.minimum(np.where(year <= end, grown, after), self.ceiling_log2)
-            return slowed
-        if isinstance(spec, PowerCapProjection | SpendCapProjection):
-            assert self.efficiency is not None
-            efficiency = np.asarray(self.efficiency.log2_at(year))
-            if isinstance(spec, PowerCapProjection):
-                efficiency = np.minimum(efficiency, math.log2(self.max_flops_per_joule))
-            capped: Array = np.minimum(grown, self.budget + efficiency)
-            return capped
-        return grown
-
     @property
     def _scaling_ends(self) -> float:
         """When the fabrication limit's slower growth starts: never before the newest
@@ -333,32 +394,13 @@ class Projection:
         return max(spec.scaling_ends, self.start_year or -math.inf)
 
     def year_reached(self, log2_target: Array) -> Array:
-        """The first year the projection meets each target (inf: never, as beyond the
-        physical limit)."""
-        years = self._year_reached(log2_target)
+        """The year a fixed doubling time (an assumption, not a forecast) meets each target
+        (inf: never, as beyond the physical limit)."""
+        spec = self.spec
+        assert isinstance(spec, DoublingProjection)
+        years = spec.base_date + (log2_target - math.log2(spec.base_flops)) * spec.doubling_years
         beyond: Array = np.where(log2_target <= self.ceiling_log2, years, np.inf)
         return beyond
-
-    def _year_reached(self, log2_target: Array) -> Array:
-        spec, trend = self.spec, self.trend
-        if isinstance(spec, DoublingProjection):
-            return spec.base_date + (log2_target - math.log2(spec.base_flops)) * spec.doubling_years
-        assert trend is not None
-        by_trend = trend.year_for(log2_target)
-        if isinstance(spec, FabricationLimitProjection):
-            end = self._scaling_ends
-            at_end = float(trend.log2_at(end))
-            later = end + (log2_target - at_end) * spec.after_doubling_years
-            return np.where(by_trend <= end, by_trend, later)
-        if isinstance(spec, PowerCapProjection | SpendCapProjection):
-            assert self.efficiency is not None
-            needed = log2_target - self.budget  # log2 FLOP/J, or log2 FLOP/s per dollar
-            by_efficiency = self.efficiency.year_for(needed)
-            if isinstance(spec, SpendCapProjection):
-                return np.maximum(by_trend, by_efficiency)
-            reachable = needed <= math.log2(self.max_flops_per_joule)
-            return np.where(reachable, np.maximum(by_trend, by_efficiency), np.inf)
-        return by_trend
 
 
 def _sci(value: float) -> str:
@@ -367,21 +409,33 @@ def _sci(value: float) -> str:
 
 
 def resolve(name: str, spec: ProjectionSpec, green500: Sequence[Green500Leader] = ()) -> Projection:
-    """A projection against the data: fitted over its window, started at the newest
-    observation of its series (and, for a power cap, of the efficiency it grows with)."""
+    """A projection against the data: its series as a random walk over its window, started
+    at the newest observation (and, for a power cap, the efficiency it grows with)."""
     if isinstance(spec, DoublingProjection):
         return Projection(name, spec, None)
-    points = ai_points() if spec.series == "ai" else top500_points()
+    return _fitted(name, spec, hpl_rmax, tuple(green500))
+
+
+def _fitted(
+    name: str, spec: ProjectionSpec, figure: Figure, green500: tuple[Green500Leader, ...]
+) -> Projection:
+    assert not isinstance(spec, DoublingProjection)
+    ai = spec.series == "ai"
+    points = ai_points() if ai else top500_points(figure)
     trend, start = anchored_fit(points, spec.from_list, spec.to_list)
+    to_year = math.inf if spec.to_list is None else list_year(spec.to_list)
+    walk = walk_of(points, list_year(spec.from_list), to_year, on_lists=not ai)
+    key = f"{spec.series}:{getattr(figure, '__name__', 'figure')}:{spec.from_list}:{spec.to_list}"
+    fitted = Projection(name, spec, trend, None, start, walk, key)
     if isinstance(spec, TrendProjection | FabricationLimitProjection):
-        return Projection(name, spec, trend, start_year=start)
-    if spec.series == "ai":
+        return fitted
+    if ai:
         per = bf16_per_dollar if isinstance(spec, SpendCapProjection) else bf16_per_watt
         efficiency, _ = anchored_fit(ai_points(per), spec.from_list)
-        return Projection(name, spec, trend, efficiency, start)
+        return replace(fitted, efficiency=efficiency)
     if len(green500) < 3:
         raise InputError.at(name, "a power_cap projection needs Green500 leaders")
-    return Projection(name, spec, trend, efficiency_fit(tuple(green500)), start)
+    return replace(fitted, efficiency=efficiency_fit(green500))
 
 
 @dataclass(frozen=True)
@@ -475,6 +529,15 @@ class ParityYears:
     """The series' first data point: a year there means "on or before" (censored)."""
     limit: str | None = None
     """The limit some sample is beyond (never reached), named."""
+    forecast: Forecast = "random_walk"
+    beyond_horizon: tuple[bool, bool, bool] = (False, False, False)
+    """Whether the 5th percentile, the median and the 95th fall after HORIZON_YEAR (their
+    year is None but they are not "never")."""
+
+    @property
+    def beyond(self) -> int | None:
+        """HORIZON_YEAR when a shown year is past it, else None."""
+        return HORIZON_YEAR if any(self.beyond_horizon) else None
 
     def censored(self, year: float | None) -> bool:
         """True when `year` is the first data point's date: reached on or before it."""
@@ -482,6 +545,8 @@ class ParityYears:
 
 
 _NEVER = 1e9
+_BEYOND = 1e8
+_LAST_LIST = HORIZON_YEAR + 0.87
 
 
 def log2_targets(compute_flops: Array | float) -> Array:
@@ -496,59 +561,83 @@ def parity_years(
     past: History | None = None,
     *,
     log2_target: Array | None = None,
+    seed: int = DEFAULT_SEED,
 ) -> ParityYears:
-    """`log2_target`: `log2_targets(compute_flops)`, when several projections share it."""
+    """History first: a sample some list already reached takes that list's date. The rest
+    are projected: on a random walk, sample j meets path j (j mod PATHS; with fewer samples
+    than paths every path is used and the samples repeat), at its first list at or above.
+
+    `log2_target`: `log2_targets(compute_flops)`, when several projections share it.
+    """
     past = past or history(compute_flops)
     if log2_target is None:
         log2_target = log2_targets(compute_flops)
-    reached = np.isfinite(past.years)
-    # from sorted compute, the samples some list already reached come first: only the rest
-    # are projected (unsorted, every sample is)
-    first = int(np.count_nonzero(reached))
-    if not reached[:first].all():
-        first = 0
-    projected = np.asarray(projection.year_reached(log2_target[first:]), dtype=np.float64)
-    # a value no list has reached is reached on the next list at the earliest
-    later = np.where(reached[first:], past.years[first:], np.maximum(projected, past.next_year))
-    years = np.concatenate((past.years[:first], later))
-    capped = np.where(np.isfinite(years), years, _NEVER)
-    if not (capped[1:] >= capped[:-1]).all():  # compare passes sorted compute: years follow
-        capped.sort()
-    p5, p50, p95 = quantiles_of_sorted(capped, (0.05, 0.5, 0.95))  # np.percentile's, exactly
-    trend = projection.trend
-
-    def shown(value: float) -> float | None:
-        return None if value >= _NEVER / 2 else value
-
+    walk = projection.walk
+    pairs = log2_target.size if walk is None else max(log2_target.size, PATHS)
+    targets = np.resize(log2_target, pairs) if pairs != log2_target.size else log2_target
+    known = np.resize(past.years, pairs) if pairs != past.years.size else past.years
+    reached = np.isfinite(known)
+    todo = targets[~reached]
+    never = todo > projection.ceiling_log2
+    if isinstance(projection.spec, PowerCapProjection):
+        never |= todo * LOG10_2 > projection.shape.cap_max
+    # only how many samples fall on each date matters (not which): counted, then sorted by
+    # merging two sorted runs, far cheaper than sorting every sample's year
+    if walk is None:
+        projected = np.asarray(projection.year_reached(todo), dtype=np.float64)
+        unreached = ~np.isfinite(projected) | (projected > _LAST_LIST)
+        projected = np.where(unreached, np.where(never, _NEVER, _BEYOND), projected)
+        projected = np.maximum(projected, past.next_year)
+    elif todo.size:
+        paths = projection.paths(seed)
+        steps = paths.first_passage(todo * LOG10_2, np.flatnonzero(~reached) % PATHS)
+        counts = np.bincount(steps, minlength=paths.dates.size + 1)
+        beyond = int(counts[-1]) - int(np.count_nonzero(never))
+        # a value no list has reached is reached on the next list at the earliest
+        dates = np.maximum(paths.dates, past.next_year)
+        values = np.concatenate((dates, [_BEYOND, _NEVER]))
+        projected = np.repeat(values, np.append(counts[:-1], [beyond, counts[-1] - beyond]))
+    else:
+        projected = np.empty(0)
+    years = np.sort(np.concatenate((known[reached], projected)), kind="stable")
+    p5, p50, p95 = quantiles_of_sorted(years, (0.05, 0.5, 0.95))  # np.percentile's, exactly
     fixed = (
         projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
     )
     return ParityYears(
         name=projection.name,
         model=projection.spec.model,
-        year_p5=shown(p5),
-        year_median=shown(p50),
-        year_p95=shown(p95),
-        # capped is sorted and counts "never" as _NEVER: the share at or before each year
+        year_p5=_shown(p5),
+        year_median=_shown(p50),
+        year_p95=_shown(p95),
+        # years is sorted and counts "never" as _NEVER: the share at or before each year
         p_by=dict(
             zip(
                 P_BY_YEARS,
-                (np.searchsorted(capped, P_BY_YEARS, side="right") / capped.size).tolist(),
+                (np.searchsorted(years, P_BY_YEARS, side="right") / years.size).tolist(),
                 strict=True,
             )
         ),
         curve=tuple(
-            (np.searchsorted(capped, np.array(CURVE_YEARS), side="right") / capped.size).tolist()
+            (np.searchsorted(years, np.array(CURVE_YEARS), side="right") / years.size).tolist()
         ),
-        doubling_years=trend.doubling_years if trend is not None else fixed,
-        doubling_interval=trend.doubling_interval() if trend is not None else None,
+        doubling_years=walk.doubling_years if walk is not None else fixed,
+        doubling_interval=walk.doubling_interval() if walk is not None else None,
         p_reached=past.p_reached,
         series=projection.series,
         first_year=past.first_year,
-        limit=projection.limit_beyond(float(log2_target.max()))
-        if capped[-1] >= _NEVER / 2
-        else None,
+        limit=projection.limit_beyond(float(log2_target.max())) if years[-1] >= _NEVER else None,
+        forecast=projection.forecast,
+        beyond_horizon=(
+            _BEYOND <= p5 < _NEVER,
+            _BEYOND <= p50 < _NEVER,
+            _BEYOND <= p95 < _NEVER,
+        ),
     )
+
+
+def _shown(value: float) -> float | None:
+    return None if value >= _BEYOND else value
 
 
 def projection_set(

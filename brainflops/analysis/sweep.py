@@ -137,10 +137,15 @@ def _stats(expr: Any, values: Mapping[str, Array | float], quantities: Any, mode
     return mc_stats(np.asarray(drawn, dtype=np.float64))
 
 
-def _projections(compute: Array | float, resolved: Sequence[Projection]) -> dict[str, ParityYears]:
+def _projections(
+    compute: Array | float, resolved: Sequence[Projection], seed: int
+) -> dict[str, ParityYears]:
     past = {"top500": history(compute), "ai": ai_history(compute)}
     targets = log2_targets(compute)
-    return {p.name: parity_years(p, compute, past[p.series], log2_target=targets) for p in resolved}
+    return {
+        p.name: parity_years(p, compute, past[p.series], log2_target=targets, seed=seed)
+        for p in resolved
+    }
 
 
 def _full_point(
@@ -151,7 +156,7 @@ def _full_point(
         point = apply_set(point, assignment)
     est: Estimate = estimate(validated(point), samples, seed, where=point)
     outputs = {k: s for k, s in est.stats.items() if s is not None}
-    return outputs, _projections(est.draws["compute_flops"], resolved)
+    return outputs, _projections(est.draws["compute_flops"], resolved, seed)
 
 
 def _full_sweep(
@@ -247,5 +252,5 @@ def sweep(
                     "--vary", f"at {shown}: {bad[0]} is not a finite number (it overflows)"
                 )
             compute = evaluate(known["compute_flops"], values)
-            points.append(SweepPoint(shown, outputs, _projections(compute, resolved)))
+            points.append(SweepPoint(shown, outputs, _projections(compute, resolved, seed)))
     return Sweep(base.name, tuple(paths), tuple(points), samples, seed)

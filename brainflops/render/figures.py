@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -237,14 +238,21 @@ def timeline(data: FigureData) -> str:
             label="leading AI system (BF16 peak, Epoch AI)",
         )
     colours = ("#C44E52", "#DD8452", "#8172B3", "#2ca02c", "#DA8BC3", "#8C8C8C")
-    for projection, colour in zip(data["projections"], colours, strict=False):
+    dashes = ("--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1)), (0, (1, 1)))
+    for projection, colour, dash in zip(data["projections"], colours, dashes, strict=False):
+        # a fan: the 90% and 50% bands of the paths, and their median
+        years = projection["years"]
+        for low, high, alpha in (("p5", "p95", 0.08), ("p25", "p75", 0.16)):
+            ax.fill_between(
+                years, projection[low], projection[high], color=colour, alpha=alpha, lw=0
+            )
         ax.plot(
-            projection["years"],
-            projection["flops"],
-            ls="--",
+            years,
+            projection["median"],
+            ls=dash,
             lw=1.3,
             color=colour,
-            label=f"projection: {projection['name']}",
+            label=f"projection: {projection['name']} (median, 50% and 90% of paths)",
         )
     low, high = data["y_range"]
     bands = data["bands"]
@@ -296,7 +304,8 @@ def timeline(data: FigureData) -> str:
         data,
         (
             "The TOP500 #1, #500 and sum since 1993 and the leading AI system, projections to 2100 "
-            "as dashed lines, and each brain estimate as a horizontal line with its 90% band."
+            "as fans (the median path dashed, the 50% and 90% bands of the paths shaded), and "
+            "each brain estimate as a horizontal line with its 90% band."
         ),
     )
 
@@ -552,6 +561,50 @@ def parity_curves(data: FigureData) -> str:
         f"For {data['scenario']}, the probability that a machine has matched the brain's "
         "compute by each year under each projection: the history of lists first, then the "
         "projection."
+    )
+    return _stamped(plot.svg(title, desc), data)
+
+
+def calibration(data: FigureData) -> str:
+    """Realised against nominal coverage of the forecasts' ranges, by horizon (backtest).
+
+    Drawn by `svgplot`: a few lines; the legend and the unscored series below the axes.
+    """
+    lines = 2 * len(data["series"]) + len(data["unscored"])
+    plot = Plot(760, 380 + 16 * lines, (64, 24, 40, 70 + 16 * lines), (0.5, 15.5), (0, 1.0))
+    plot.x_axis([(h, str(h)) for h in range(1, 16, 2)], ("years ahead",))
+    plot.y_axis([(p / 5, f"{p / 5:.1f}") for p in range(6)], "share of outcomes inside the range")
+    for nominal in (0.5, 0.9):
+        y = plot.y(nominal)
+        plot.line_px(plot.x(0.5), y, plot.x(15.5), y, stroke="#999999", width=0.9, dash="2 3")
+        label = f"nominal {nominal:.0%}"
+        plot.text(plot.x(15.4), y - 4, label, size=10, anchor="end", fill="#777777")
+    colours = ("#000000", "#C44E52", "#2ca02c")
+    below = plot.y(0) + 58
+    row = 0
+    for series, colour in zip(data["series"], colours, strict=False):
+        for key, dash, marker in (("cover90", "", "o"), ("cover50", "6 3", ">")):
+            pairs = zip(series["h_years"], series[key], strict=True)
+            points = [(h, v) for h, v in pairs if v is not None]
+            for (h0, v0), (h1, v1) in itertools.pairwise(points):
+                x0, y0, x1, y1 = plot.x(h0), plot.y(v0), plot.x(h1), plot.y(v1)
+                plot.line_px(x0, y0, x1, y1, stroke=colour, width=1.6, dash=dash)
+            for h, v in points:
+                plot.marker(plot.x(h), plot.y(v), marker, 5, colour)
+            y = below + 16 * row
+            plot.line_px(plot.left, y, plot.left + 26, y, stroke=colour, width=1.6, dash=dash)
+            share = "90%" if key == "cover90" else "50%"
+            plot.text(
+                plot.left + 32, y + 4, f"{series['name']}: inside its {share} range", size=10.5
+            )
+            row += 1
+    for note in data["unscored"]:
+        plot.text(plot.left, below + 16 * row + 4, note[:120], size=10, fill="#777777")
+        row += 1
+    title = "How well the forecasts' ranges held: realised against nominal coverage"
+    desc = (
+        "For each series, the share of realised values inside the forecasts' 90% (solid) and "
+        "50% (dashed) ranges, by years ahead, from every origin list since June 2000."
     )
     return _stamped(plot.svg(title, desc), data)
 

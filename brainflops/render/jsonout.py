@@ -11,6 +11,8 @@ from brainflops import __version__
 from brainflops.model.scenario import OUTPUTS
 
 if TYPE_CHECKING:  # an estimate's JSON needs none of the analyses (nor numpy)
+    from brainflops.analysis.backtest import Backtest, Score, ThresholdScore
+    from brainflops.analysis.backtest import Table as BacktestTable
     from brainflops.analysis.check import CheckResult
     from brainflops.analysis.compare import Comparison, MachineComparison
     from brainflops.analysis.diff import Diff
@@ -102,6 +104,10 @@ def parity_document(p: ParityYears) -> dict[str, Any]:
         # the median is the series' first data point: reached on or before it
         "censored": "before" if p.censored(p.year_median) else None,
         "limit": p.limit,
+        # a random-walk forecast, or a fixed doubling time (an assumption)
+        "forecast": p.forecast,
+        # the years are null past this horizon (and not "never")
+        "beyond": p.beyond,
     }
     if p.doubling_years is not None:
         doc["doubling_years"] = round(p.doubling_years, 4)
@@ -132,6 +138,38 @@ def machine_document(m: MachineComparison) -> dict[str, Any]:
             }
             for r in m.ratios
         },
+    }
+
+
+def _score(score: Score | ThresholdScore) -> dict[str, Any]:
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in vars(score).items()}
+
+
+def _backtest_table(table: BacktestTable) -> dict[str, Any]:
+    return {
+        "by_horizon": [
+            {"h_years": h.h_years, **{k: v for k, v in _score(h).items() if k != "h_years"}}
+            for h in table.by_horizon
+        ],
+        "pooled": _score(table.pooled),
+        "thresholds": _score(table.thresholds),
+    }
+
+
+def backtest_document(b: Backtest) -> dict[str, Any]:
+    """`brainflops backtest --json`."""
+    walk = _backtest_table(b.walk)
+    return {
+        "series": b.series,
+        "method": b.method,
+        "window_years": b.window_years,
+        "variance": b.variance,
+        "origins": list(b.origins),
+        **walk,
+        "naive": _backtest_table(b.naive),
+        "scored": b.scored,
+        "calibrated": b.calibrated,
+        "note": b.note,
     }
 
 

@@ -240,7 +240,11 @@ def index(
     samples: int,
     seed: int,
     machines_file: str | None = None,
+    *,
+    after_figures: str = "",
 ) -> str:
+    """The report's Markdown; `after_figures`: a section between the main figures and the
+    scenarios (the backtest)."""
     machines = (
         "the bundled machines"
         if machines_file is None
@@ -255,14 +259,18 @@ def index(
         "",
         "Parity years are medians of compute parity, history first: the first TOP500 list "
         "whose #1 reached the brain's compute at HPL FP64 (or, for ai-trend, the first AI "
-        "system at BF16 dense peak); above the newest, the year each projection meets it "
-        "(never: a cap stays below it). AI systems and training runs: Epoch AI (CC BY 4.0).",
+        "system at BF16 dense peak); above the newest, the first list at which each "
+        "projection's random-walk paths meet the brain's draws, paired (never: a cap stays "
+        "below it; >2200: past the forecasts' horizon). AI systems and training runs: Epoch "
+        "AI (CC BY 4.0).",
         "",
         summary(reports, projection_names),
         "",
     ]
     for file, caption in figures:
         out += [f"![{caption}](figures/{file})", ""]
+    if after_figures:
+        out += [after_figures, ""]
     for r in reports:
         out += [section(r, scenario_figures.get(r.estimate.scenario.name, [])), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -43,6 +43,7 @@ from brainflops.analysis.projections import (
 from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.analysis.sweep import Sweep
 from brainflops.analysis.sweep import sweep as run_sweep
+from brainflops.defaults import DEFAULT_SEED
 from brainflops.engine.evaluate import Estimate, estimate, use_threads
 from brainflops.engine.sampling import Array, quantiles_of_sorted
 from brainflops.errors import InputError
@@ -57,7 +58,7 @@ from brainflops.model.data import EPOCH_CREDIT, top500_aggregate, training_runs
 from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
 from brainflops.model.quantity import Range, describe_written, point
-from brainflops.render import figures, html, markdown
+from brainflops.render import figures, forecasts, html, markdown
 from brainflops.render.figures import FigureData
 from brainflops.render.jsonout import (
     check_document,
@@ -314,18 +315,11 @@ def _timeline_data(reports: Sequence[ScenarioReport], machines: MachinesFile) ->
         for a in top500_aggregate()
     ]
     start = max(list_year(a.list) for a in top500_aggregate())
-    years = np.linspace(start, 2100, 60)
-    projections = []
-    for name, spec in DEFAULT_PROJECTIONS.items():
-        p = resolve(name, spec, machines.green500)
-        flops = np.exp2(np.asarray(p.log2_flops(years)))
-        projections.append(
-            {
-                "name": name,
-                "years": [round(float(y), 3) for y in years],
-                "flops": [_r(float(f)) for f in flops],
-            }
-        )
+    seed = reports[0].estimate.seed if reports else DEFAULT_SEED
+    projections = [
+        forecasts.fan(resolve(name, spec, machines.green500), seed, name)
+        for name, spec in DEFAULT_PROJECTIONS.items()
+    ]
     low, high = 1e9, 1e28
     parity_name = next(iter(DEFAULT_PROJECTIONS))
     bands, omitted = [], []
@@ -343,7 +337,7 @@ def _timeline_data(reports: Sequence[ScenarioReport], machines: MachinesFile) ->
                 "p5": _r(c.p5),
                 "median": _r(c.median),
                 "p95": _r(c.p95),
-                # parity only in the future: the trend line is a fit, not the history
+                # parity only in the future: the projection is a forecast, not the history
                 "parity_year": None
                 if year is None or not start <= year <= 2100
                 else round(year, 2),
@@ -351,16 +345,8 @@ def _timeline_data(reports: Sequence[ScenarioReport], machines: MachinesFile) ->
         )
     leaders = _running_best(ai_points())
     ai = [{"year": round(p.year, 3), "system": p.system, "bf16": p.value} for p in leaders]
-    ai_start = leaders[-1].year if leaders else start
-    ai_years = np.linspace(ai_start, 2100, 60)
     trend = resolve("ai-trend", AI_PROJECTIONS["ai-trend"])
-    projections.append(
-        {
-            "name": "ai-trend (BF16 peak)",
-            "years": [round(float(y), 3) for y in ai_years],
-            "flops": [_r(float(f)) for f in np.exp2(np.asarray(trend.log2_flops(ai_years)))],
-        }
-    )
+    projections.append(forecasts.fan(trend, seed, "ai-trend (BF16 peak)"))
     return {
         "top500": history,
         "ai": ai,
@@ -617,6 +603,9 @@ def render(
             continue
         jobs.append((file, draw.__name__, data))
         shown.append((file, caption))
+    backtests = forecasts.backtests(seed)
+    jobs.append(("calibration.svg", "calibration", forecasts.calibration_data(backtests)))
+    scored = forecasts.backtest_section(backtests, "calibration.svg")
     count = _worker_count(workers)
     with contextlib.ExitStack() as running:
         parallel = count >= 2 and len(reports) >= PARALLEL_FROM
@@ -633,7 +622,14 @@ def render(
         }
         projection_names = [*DEFAULT_PROJECTIONS, "ai-trend"]
         index = markdown.index(
-            reports, projection_names, shown, per_scenario, samples, seed, shown_machines
+            reports,
+            projection_names,
+            shown,
+            per_scenario,
+            samples,
+            seed,
+            shown_machines,
+            after_figures=scored,
         )
         data_json = _data_json(reports, samples, seed, shown_machines)
         svgs: dict[str, str] = {}
@@ -659,7 +655,7 @@ def _own_figures(r: ScenarioReport) -> list[tuple[str, str | None, FigureJob]]:
     """A scenario's figures to draw: (file, caption in its section or None, job)."""
     name = r.estimate.scenario.name
     own: list[tuple[str, str | None, FigureJob]] = []
-    if r.log10_compute_quantiles:  # a point's curve is one step: its year says it all
+    if any(0 < p < 1 for y in r.comparison.projections for p in y.curve):  # not all steps
         file = f"parity-{name}.svg"
         caption = f"P(parity by year) of {name}"
         own.append((file, caption, (file, "parity_curves", _parity_data(r.comparison))))

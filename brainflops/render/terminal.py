@@ -13,9 +13,19 @@ from rich.text import Text
 
 from brainflops.model.quantity import Range, describe_written
 from brainflops.model.scenario import OUTPUTS, Scenario
-from brainflops.render.units import LABELS, UNITS, machine_needs, parity_year, plain, ratio, si
+from brainflops.render.units import (
+    LABELS,
+    UNITS,
+    machine_needs,
+    parity_year,
+    plain,
+    ratio,
+    share,
+    si,
+)
 
 if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their data)
+    from brainflops.analysis.backtest import Backtest, Score
     from brainflops.analysis.check import CheckResult
     from brainflops.analysis.compare import BindingParity, Comparison, MachineComparison
     from brainflops.analysis.diff import Diff
@@ -211,9 +221,9 @@ def print_compare(console: Console, c: Comparison) -> None:
     for family, title in families:
         shown = [p for p in c.projections if p.series == family]
         if shown:
-            _print_projections(console, title, shown, uncertain)
+            _print_projections(console, title, shown)
             if family == "top500" and c.binding is not None:
-                console.print(_binding_line(c.binding, uncertain))
+                console.print(_binding_line(c.binding))
     _print_training(console, c)
     from brainflops.model.data import EPOCH_CREDIT
 
@@ -233,24 +243,33 @@ def _print_machine_needs(console: Console, m: MachineComparison) -> None:
         console.print(f"Brain-equivalent on {name} ({m.machine.precision}): " + "; ".join(needs))
 
 
-def _print_projections(
-    console: Console, title: str, projections: Sequence[ParityYears], uncertain: bool
-) -> None:
+SHOWN_P_BY = (2030, 2040, 2050, 2100)
+
+
+def _print_projections(console: Console, title: str, projections: Sequence[ParityYears]) -> None:
+    """Median and 90% range of the year, P(parity by a year); random walks and assumptions
+    told apart."""
     table = Table(title=title, title_justify="left")
     table.add_column("projection")
     table.add_column("year", justify="right", no_wrap=True, min_width=5)
-    if uncertain:
-        table.add_column("90% interval", justify="right", no_wrap=True)
-    table.add_column("P by 2030·2050·2100", justify="right", no_wrap=True)
+    table.add_column("90% range", justify="right", no_wrap=True)
+    table.add_column("P by 2030·40·50·2100", justify="right", no_wrap=True)
     table.add_column("doubling", justify="right", no_wrap=True)
     for p in projections:
-        cells = [p.name, parity_year(p)]
-        if uncertain:
-            cells.append(f"{parity_year(p, 'p5')} – {parity_year(p, 'p95')}")
-        cells.append("·".join(f"{p.p_by[y]:.0%}" for y in (2030, 2050, 2100)))
-        cells.append("" if p.doubling_years is None else f"{p.doubling_years:.2f} y")
-        table.add_row(*cells)
+        table.add_row(
+            p.name,
+            parity_year(p),
+            f"{parity_year(p, 'p5')}–{parity_year(p, 'p95')}",
+            "·".join(share(p.p_by[y]) for y in SHOWN_P_BY),
+            "" if p.doubling_years is None else f"{p.doubling_years:.2f} y",
+        )
     print_table(console, table)
+    fixed = [p.name for p in projections if p.forecast == "assumption"]
+    if fixed:
+        console.print(
+            f"Fixed doubling times, assumptions (their spread is the brain's only): "
+            f"{', '.join(fixed)}. The others are random-walk forecasts (docs/forecasts.md)."
+        )
     limits: dict[str, list[str]] = {}
     for p in projections:
         if p.limit is not None:
@@ -326,11 +345,11 @@ def list_name(list_date: str) -> str:
     return f"the {_MONTHS.get(month, month)} {year} list"
 
 
-def _binding_line(b: BindingParity, uncertain: bool) -> str:
+def _binding_line(b: BindingParity) -> str:
     """Which resource the years are for, when the bottleneck is another one."""
     p = b.years
     when = parity_year(p)
-    if uncertain and p.year_p5 != p.year_p95:
+    if p.year_p5 != p.year_p95:
         when += f" (90%: {parity_year(p, 'p5')} – {parity_year(p, 'p95')})"
     return (
         f"These years are for compute at HPL FP64. The bottleneck on {escape(b.machine)} is "
@@ -615,3 +634,39 @@ def print_sweep(console: Console, result: Sweep, output: str = "compute_flops") 
         table.add_row(*cells)
     print_table(console, table)
     _footer(console, result.samples, result.seed)
+
+
+def _cover(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def print_backtest(console: Console, b: Backtest) -> None:
+    """Coverage by horizon, pooled, at threshold crossings, and the point trend beside it."""
+    console.print(
+        f"Backtest of the {b.label}: a random walk with drift, fitted at each of "
+        f"{len(b.origins)} origins ({b.origins[0] if b.origins else '–'} to "
+        f"{b.origins[-1] if b.origins else '–'}) on the trailing {b.window_years:g} years, "
+        f"K² from {'two-year differences' if b.variance == 'two-year' else 'single steps'}."
+    )
+    table = Table(title="Forecasts by horizon (nominal: 0.50 and 0.90)", title_justify="left")
+    for name in ("years ahead", "n", "cover50", "cover90", "median |err|", "mean err"):
+        table.add_column(name, justify="right", no_wrap=True)
+    rows: list[tuple[str, Score]] = [(str(h.h_years), h) for h in b.walk.by_horizon]
+    rows += [("all", b.walk.pooled), ("naive, all", b.naive.pooled)]
+    for label, score in rows:
+        table.add_row(
+            label,
+            f"{score.n:,}",
+            _cover(score.cover50),
+            _cover(score.cover90),
+            _cover(score.median_abs_log10_error),
+            "–" if score.mean_log10_error is None else f"{score.mean_log10_error:+.2f}",
+        )
+    print_table(console, table)
+    t = b.walk.thresholds
+    console.print(
+        f"Parity years ({t.n} crossings of a power of ten): inside the 50% range "
+        f"{_cover(t.cover50)}, the 90% range {_cover(t.cover90)}; after the median "
+        f"{_cover(t.later_than_median)}. Errors are log10 (realised − forecast median)."
+    )
+    console.print(f"[bold]{escape(b.note.capitalize())}[/bold].")

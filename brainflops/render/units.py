@@ -80,11 +80,26 @@ def year(value: float | None, censored: bool = False) -> str:
     return f"{'≤' if censored else ''}{math.floor(value)}"
 
 
+_WHICH = {"p5": 0, "median": 1, "p95": 2}
+
+
 def parity_year(p: ParityYears, which: Literal["p5", "median", "p95"] = "median") -> str:
     """One percentile of a parity year as text: "2043", "≤2017" (history's first point, an
-    upper bound) or "never"."""
+    upper bound), ">2200" (past the forecasts' horizon) or "never"."""
     value: float | None = getattr(p, f"year_{which}")
+    if value is None and p.beyond_horizon[_WHICH[which]]:
+        return f">{p.beyond}"
     return year(value, p.censored(value))
+
+
+def share(p: float) -> str:
+    """A probability as a percentage that never rounds to a certainty it is not: "<1%",
+    ">99%"; "0%" and "100%" only when exact."""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"
 
 
 def _exp(text: str) -> str:
