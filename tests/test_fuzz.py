@@ -599,3 +599,78 @@ def test_a_var_used_once_and_the_same_quantity_inline_diff_to_exactly_one(
         ratio = d.outputs[output].ratio
         assert ratio is not None, output
         assert (ratio.p5, ratio.median, ratio.p95) == (1.0, 1.0, 1.0), output
+
+
+@FUZZ
+@given(
+    start=st.floats(10, 30),
+    drift=st.floats(-0.5, 0.5),
+    k=st.floats(0, 0.5),
+    cap_max=st.floats(10, 40),
+    targets=st.lists(st.floats(0, 45), min_size=1, max_size=20),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_first_passages_match_a_loop_over_every_path(
+    *, start: float, drift: float, k: float, cap_max: float, targets: list[float], seed: int
+) -> None:
+    """Any walk, cap and targets: the vectorised first passage is the first list at which a
+    step-by-step loop over the path (held at the cap) is at or above the target."""
+    import numpy as np
+
+    from brainflops.analysis.forecast import PathSet, Shape, Walk, list_dates, simulate, stream
+
+    walk = Walk(2026.46, start, drift, abs(drift) / 4, k * k, 10.0, 20)
+    dates = list_dates(walk.start_year, 2060.0)
+    values = simulate(walk, dates, 7, stream(seed, "fuzz"), Shape(cap_max=cap_max))
+    paths = PathSet.of(values, dates)
+    rows = np.arange(len(targets)) % 7
+    got = paths.first_passage(np.array(targets), rows)
+    for j, target in enumerate(targets):
+        path = values[rows[j]]
+        assert float(path.max()) <= cap_max + 1e-4  # held at the cap, from the first step
+        hits = [i for i, v in enumerate(path.tolist()) if v >= target]  # in float64
+        assert got[j] == (hits[0] if hits else dates.size)
+
+
+@FUZZ
+@given(
+    compute=st.lists(st.floats(1, 1e40), min_size=1, max_size=50),
+    name=st.sampled_from(["trend-2013", "fabrication-limit-2025", "power-cap-100mw"]),
+)
+def test_parity_probabilities_never_fall_and_percentiles_are_ordered(
+    compute: list[float], name: str
+) -> None:
+    import numpy as np
+
+    from brainflops.analysis.projections import DEFAULT_PROJECTIONS, parity_years, resolve
+    from brainflops.model.data import bundled_machines
+
+    p = resolve(name, DEFAULT_PROJECTIONS[name], bundled_machines().green500)
+    years = parity_years(p, np.sort(np.array(compute)))
+    shares = list(years.p_by.values())
+    assert shares == sorted(shares) and all(0 <= s <= 1 for s in shares)
+    assert list(years.curve) == sorted(years.curve)
+    shown = [y for y in (years.year_p5, years.year_median, years.year_p95) if y is not None]
+    assert shown == sorted(shown) and all(1993.46 <= y <= 2200.87 for y in shown)
+
+
+@FUZZ
+@given(
+    first=st.integers(0, 5000),
+    size=st.integers(1, 3000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_passage_counts_row_by_row_equal_the_counts_pair_by_pair(
+    first: int, size: int, seed: int
+) -> None:
+    import numpy as np
+
+    from brainflops.analysis.forecast import PathSet, Walk, list_dates, simulate, stream
+
+    walk = Walk(2026.46, 18.0, 0.15, 0.04, 0.02, 13.0, 27)
+    dates = list_dates(walk.start_year, 2080.0)
+    paths = PathSet.of(simulate(walk, dates, 64, stream(seed, "counts")), dates)
+    targets = np.sort(np.random.default_rng(seed).uniform(17, 25, size))
+    pairs = np.arange(first, first + size)
+    expected = np.bincount(paths.first_passage(targets, pairs % 64), minlength=dates.size + 1)
+    assert (paths.passage_counts(targets, first) == expected).all()

@@ -569,6 +569,26 @@ CASES: list[Case] = [
         lambda t: ["sweep", "carlsmith-2020", "--vary", "factors.other.a=1e300"],
         "not a finite number",
     ),
+    # forecasts: windows that are not numbers, or hold too few lists to fit a walk
+    ("backtest-window-nan", lambda t: ["backtest", "--window", "nan"], "a window of nan years"),
+    ("backtest-window-inf", lambda t: ["backtest", "--window", "inf"], "a window of inf years"),
+    ("backtest-window-tiny", lambda t: ["backtest", "--window", "1e-300"], "give 1 to 100"),
+    ("backtest-series", lambda t: ["backtest", "--series", "../etc"], "unknown series"),
+    (
+        "walk-of-one-list",
+        lambda t: ["compare", "moravec-1998", "--projection", "x={model: trend, from: 2026-06}"],
+        "projection x: a trend needs at least 3 lists",
+    ),
+    (
+        "ai-walk-of-two-points",
+        lambda t: [
+            "compare",
+            "moravec-1998",
+            "--projection",
+            "x={model: trend, series: ai, from: 2025-06}",
+        ],
+        "projection x: a trend needs at least 3 lists",
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from functools import cache
 import numpy as np
 
 from brainflops.analysis.projections import (
+    DEFAULT_PROJECTIONS,
     Figure,
     History,
     ParityYears,
@@ -221,14 +222,20 @@ def sorted_draws(est: Estimate, output: str, compute: Array | None = None) -> Ar
     return np.sort(np.atleast_1d(np.asarray(drawn, dtype=np.float64)))
 
 
-def resource_parity(est: Estimate, compute: Array | None = None) -> tuple[ResourceParity, ...]:
-    """History first, then the #1's trend, per resource (`compute`: the sorted compute)."""
+def resource_parity(
+    est: Estimate, compute: Array | None = None, hpl: ParityYears | None = None
+) -> tuple[ResourceParity, ...]:
+    """History first, then the #1's trend, per resource (`compute`: the sorted compute;
+    `hpl`: trend-2013's years for compute, when the caller has them: the same numbers)."""
     out: list[ResourceParity] = []
     for key, label, output, figure in PARITY_RESOURCES:
         values = sorted_draws(est, output, compute)
         if values is None:
             continue
         past = history(values, figure)
+        if key == "compute_hpl" and hpl is not None:
+            out.append(ResourceParity(key, label, hpl, past))
+            continue
         trend = trend_projection("trend-2013", figure)
         years = parity_years(trend, values, past, seed=est.seed)
         out.append(ResourceParity(key, label, years, past))
@@ -304,6 +311,16 @@ def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
     )
 
 
+def _default_trend(
+    specs: Mapping[str, ProjectionSpec], years: Sequence[ParityYears]
+) -> ParityYears | None:
+    """trend-2013's years, when it is the default one (then they are compute's resource
+    parity too)."""
+    if specs.get("trend-2013") != DEFAULT_PROJECTIONS["trend-2013"]:
+        return None
+    return next(p for p in years if p.name == "trend-2013")
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Everything `brainflops compare` shows: ratios per machine and parity years."""
@@ -368,7 +385,7 @@ def compare(
         rows,
         years,
         past["top500"],
-        resource_parity(est, compute),
+        resource_parity(est, compute, _default_trend(specs, years)),
         past["ai"],
         newest_ai_leader().name,
         run_lifetimes(est),

@@ -232,9 +232,26 @@ class PathSet:
         found: AnyArray = np.minimum(where, steps)
         return found
 
-    def bands(self, quantiles: Sequence[float]) -> Array:
-        """Quantiles of log10 across paths at each date (rows: quantiles)."""
-        return np.quantile(self.values, quantiles, axis=0)
+    def passage_counts(self, targets_log10: Array, first_pair: int) -> AnyArray:
+        """How many of the pairs first_pair, first_pair + 1, ... (target j on path j mod
+        paths) pass at each list date; the last count: not by the horizon.
+
+        Only the counts are needed, not which pair passed when, so the pairs are taken row
+        by row: ascending targets then make one sorted search (about twice as fast)."""
+        targets = np.asarray(targets_log10, dtype=np.float64)
+        end = first_pair + targets.size
+        aligned = first_pair - first_pair % self.paths
+        grid = np.arange(aligned, aligned + -(-(end - aligned) // self.paths) * self.paths)
+        by_row = grid.reshape(-1, self.paths).T.ravel()
+        by_row = by_row[(by_row >= first_pair) & (by_row < end)]
+        steps = self.first_passage(targets[by_row - first_pair], by_row % self.paths)
+        counts: AnyArray = np.bincount(steps, minlength=self.dates.size + 1)
+        return counts
+
+    def bands(self, quantiles: Sequence[float], until: float = math.inf) -> Array:
+        """Quantiles of log10 across paths at each date to `until` (rows: quantiles)."""
+        shown = self.values[:, self.dates <= until]
+        return np.quantile(shown, quantiles, axis=0)
 
 
 @lru_cache(maxsize=8)

@@ -12,7 +12,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from statistics import NormalDist
 from typing import Literal
 
@@ -23,6 +23,7 @@ from brainflops.analysis.forecast import (
     LOG10_2,
     PATHS,
     VARIANCE_LAG_YEARS,
+    AnyArray,
     PathSet,
     Shape,
     Walk,
@@ -314,7 +315,7 @@ class Projection:
     def forecast(self) -> Forecast:
         return "assumption" if self.walk is None else "random_walk"
 
-    @property
+    @cached_property
     def shape(self) -> Shape:
         """What bends this projection's paths: the fabrication limit's slower drift, the
         power or spending cap, and the physical limit."""
@@ -422,9 +423,12 @@ def _fitted(
     assert not isinstance(spec, DoublingProjection)
     ai = spec.series == "ai"
     points = ai_points() if ai else top500_points(figure)
-    trend, start = anchored_fit(points, spec.from_list, spec.to_list)
     to_year = math.inf if spec.to_list is None else list_year(spec.to_list)
-    walk = walk_of(points, list_year(spec.from_list), to_year, on_lists=not ai)
+    try:
+        trend, start = anchored_fit(points, spec.from_list, spec.to_list)
+        walk = walk_of(points, list_year(spec.from_list), to_year, on_lists=not ai)
+    except InputError as exc:  # say which projection's window it is
+        raise InputError([replace(p, path=f"projection {name}") for p in exc.problems]) from None
     key = f"{spec.series}:{getattr(figure, '__name__', 'figure')}:{spec.from_list}:{spec.to_list}"
     fitted = Projection(name, spec, trend, None, start, walk, key)
     if isinstance(spec, TrendProjection | FabricationLimitProjection):
@@ -573,16 +577,22 @@ def parity_years(
     if log2_target is None:
         log2_target = log2_targets(compute_flops)
     walk = projection.walk
-    pairs = log2_target.size if walk is None else max(log2_target.size, PATHS)
-    targets = np.resize(log2_target, pairs) if pairs != log2_target.size else log2_target
-    known = np.resize(past.years, pairs) if pairs != past.years.size else past.years
+    targets, known = log2_target, past.years
+    if walk is not None and log2_target.size < PATHS:  # every path, the samples repeated
+        again = _repeat(log2_target.size, PATHS)
+        targets, known = log2_target[again], past.years[again]
     reached = np.isfinite(known)
     todo = targets[~reached]
-    never = todo > projection.ceiling_log2
-    if isinstance(projection.spec, PowerCapProjection):
-        never |= todo * LOG10_2 > projection.shape.cap_max
-    # only how many samples fall on each date matters (not which): counted, then sorted by
-    # merging two sorted runs, far cheaper than sorting every sample's year
+    never = np.zeros(todo.shape, dtype=bool)
+    highest = float(todo.max()) if todo.size else -math.inf
+    if highest > projection.ceiling_log2:
+        never |= todo > projection.ceiling_log2
+    if isinstance(projection.spec, PowerCapProjection) and highest * LOG10_2 > (
+        cap := projection.shape.cap_max
+    ):
+        never |= todo * LOG10_2 > cap
+    # only how many samples fall on each date matters (not which): counted, far cheaper
+    # than sorting every sample's year
     if walk is None:
         projected = np.asarray(projection.year_reached(todo), dtype=np.float64)
         unreached = ~np.isfinite(projected) | (projected > _LAST_LIST)
@@ -590,8 +600,12 @@ def parity_years(
         projected = np.maximum(projected, past.next_year)
     elif todo.size:
         paths = projection.paths(seed)
-        steps = paths.first_passage(todo * LOG10_2, np.flatnonzero(~reached) % PATHS)
-        counts = np.bincount(steps, minlength=paths.dates.size + 1)
+        pairs = np.flatnonzero(~reached)
+        if pairs[-1] - pairs[0] + 1 == pairs.size:  # the unreached are one run (compare's)
+            counts = paths.passage_counts(todo * LOG10_2, int(pairs[0]))
+        else:
+            steps = paths.first_passage(todo * LOG10_2, pairs % PATHS)
+            counts = np.bincount(steps, minlength=paths.dates.size + 1)
         beyond = int(counts[-1]) - int(np.count_nonzero(never))
         # a value no list has reached is reached on the next list at the earliest
         dates = np.maximum(paths.dates, past.next_year)
@@ -599,7 +613,9 @@ def parity_years(
         projected = np.repeat(values, np.append(counts[:-1], [beyond, counts[-1] - beyond]))
     else:
         projected = np.empty(0)
-    years = np.sort(np.concatenate((known[reached], projected)), kind="stable")
+    # every date history gives is before the next list, where projections start: sorted
+    # history, then sorted projections, are sorted
+    years = np.concatenate((_ascending(known[reached]), _ascending(projected)))
     p5, p50, p95 = quantiles_of_sorted(years, (0.05, 0.5, 0.95))  # np.percentile's, exactly
     fixed = (
         projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
@@ -634,6 +650,19 @@ def parity_years(
             _BEYOND <= p95 < _NEVER,
         ),
     )
+
+
+def _ascending(values: Array) -> Array:
+    """`values` sorted: as they are when they come from sorted compute (one pass to see)."""
+    if values.size < 2 or bool((values[1:] >= values[:-1]).all()):
+        return values
+    return np.sort(values)
+
+
+@cache
+def _repeat(size: int, pairs: int) -> AnyArray:
+    """Indices 0, 1, ..., size - 1, 0, 1, ... for `pairs` pairs."""
+    return np.arange(pairs) % size
 
 
 def _shown(value: float) -> float | None:

@@ -17,7 +17,7 @@ def fan(projection: Projection, seed: int, label: str, until: float = 2100.87) -
     """The 50% and 90% bands of a projection's paths (FLOP/s) at each list to `until`."""
     paths = projection.paths(seed)
     keep = paths.dates <= until
-    bands = 10.0 ** paths.bands(FAN_QUANTILES)[:, keep]
+    bands = 10.0 ** paths.bands(FAN_QUANTILES, until)
     shown: dict[str, Any] = {
         "name": label,
         "years": [round(float(y), 3) for y in paths.dates[keep]],

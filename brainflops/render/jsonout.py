@@ -92,6 +92,10 @@ def _year(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _finite(value: float) -> float | None:
+    return round(value, 4) if math.isfinite(value) else None
+
+
 def parity_document(p: ParityYears) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "model": p.model,
@@ -109,10 +113,11 @@ def parity_document(p: ParityYears) -> dict[str, Any]:
         # the years are null past this horizon (and not "never")
         "beyond": p.beyond,
     }
+    # a walk that may not grow has no finite doubling time: null, not Infinity
     if p.doubling_years is not None:
-        doc["doubling_years"] = round(p.doubling_years, 4)
+        doc["doubling_years"] = _finite(p.doubling_years)
     if p.doubling_interval is not None:
-        doc["doubling_years_p5_p95"] = [round(v, 4) for v in p.doubling_interval]
+        doc["doubling_years_p5_p95"] = [_finite(v) for v in p.doubling_interval]
     return doc
 
 

@@ -603,9 +603,7 @@ def render(
             continue
         jobs.append((file, draw.__name__, data))
         shown.append((file, caption))
-    backtests = forecasts.backtests(seed)
-    jobs.append(("calibration.svg", "calibration", forecasts.calibration_data(backtests)))
-    scored = forecasts.backtest_section(backtests, "calibration.svg")
+
     count = _worker_count(workers)
     with contextlib.ExitStack() as running:
         parallel = count >= 2 and len(reports) >= PARALLEL_FROM
@@ -616,6 +614,12 @@ def render(
         drawing: dict[str, Future[str] | str] = {
             job[0]: _draw(job) if pool is None else pool.submit(_draw, job) for job in slowest_first
         }
+        # the backtest runs here while the workers draw; its figure is the last job
+        backtests = forecasts.backtests(seed)
+        calibration = ("calibration.svg", "calibration", forecasts.calibration_data(backtests))
+        drawing[calibration[0]] = _draw(calibration)
+        jobs.append(calibration)
+        scored = forecasts.backtest_section(backtests, calibration[0])
         per_scenario = {
             r.estimate.scenario.name: [(f, c) for f, c, _ in r.figures if c is not None]
             for r in reports
