@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from brainflops.analysis.backtest import SERIES, Backtest, backtest
-from brainflops.analysis.projections import Projection
+from brainflops.analysis.projections import (
+    AI_PROJECTIONS,
+    DEFAULT_PROJECTIONS,
+    Projection,
+    resolve,
+)
+from brainflops.model.machines import MachinesFile
 from brainflops.render.markdown import table
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -27,9 +34,18 @@ def fan(projection: Projection, seed: int, label: str, until: float = 2100.87) -
     return shown
 
 
+@cache  # computed once per process: while a report's workers analyse, then drawn
 def backtests(seed: int) -> tuple[Backtest, ...]:
     """Every series the tool forecasts or could, hindcast with its default settings."""
     return tuple(backtest(series, seed=seed) for series in SERIES)
+
+
+def prepare(seed: int, machines: MachinesFile) -> None:
+    """Compute what the report's forecasts need (the backtests, the fans' paths), so that
+    it is cached when the report is rendered."""
+    backtests(seed)
+    for name, spec in (*DEFAULT_PROJECTIONS.items(), ("ai-trend", AI_PROJECTIONS["ai-trend"])):
+        resolve(name, spec, machines.green500).paths(seed)
 
 
 def _cell(value: float | None) -> str:

@@ -131,7 +131,10 @@ def analyse(
         results: Iterable[Analysed] = map(_analyse_one, jobs)
         return _in_order(results)
     with _pool(count) as pool:
-        return _in_order(pool.map(_analyse_one, jobs, chunksize=2))
+        analysed = pool.map(_analyse_one, jobs, chunksize=2)
+        # while the workers analyse: the forecasts every report shows (cached for render)
+        forecasts.prepare(seed, machines)
+        return _in_order(analysed)
 
 
 def _worker_count(workers: int | None) -> int:
