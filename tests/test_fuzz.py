@@ -665,23 +665,12 @@ def test_passage_counts_row_by_row_equal_the_counts_pair_by_pair(
 ) -> None:
     import numpy as np
 
-    from brainflops.analysis.forecast import PathSet, Shape, Walk, list_dates, simulate, stream
+    from brainflops.analysis.forecast import PathSet, Walk, list_dates, simulate, stream
 
     walk = Walk(2026.46, 18.0, 0.15, 0.04, 0.02, 13.0, 27)
     dates = list_dates(walk.start_year, 2080.0)
-    free = PathSet.of(simulate(walk, dates, 64, stream(seed, "counts")), dates)
-    # the same paths held under a cap that rises 0.05 a decade a year from 10^19
-    cap = Shape(cap_at_0=19 - 0.05 * 2026.46, cap_growth_per_year=0.05)
-    held = simulate(walk, dates, 64, stream(seed, "counts"), cap)
-    capped = PathSet.of(held, dates, free)
+    paths = PathSet.of(simulate(walk, dates, 64, stream(seed, "counts")), dates)
     targets = np.sort(np.random.default_rng(seed).uniform(17, 25, size))
     pairs = np.arange(first, first + size)
-    for paths in (free, capped, free, capped):  # again: the last counts are remembered
-        expected = np.bincount(paths.first_passage(targets, pairs % 64), minlength=dates.size + 1)
-        assert (paths.passage_counts(targets, first) == expected).all()
-    low = targets[targets < 18.3]  # mostly passed before any cap holds: the free counts
-    if low.size:
-        expected = np.bincount(
-            capped.first_passage(low, pairs[: low.size] % 64), minlength=dates.size + 1
-        )
-        assert (capped.passage_counts(low, first) == expected).all()
+    expected = np.bincount(paths.first_passage(targets, pairs % 64), minlength=dates.size + 1)
+    assert (paths.passage_counts(targets, first) == expected).all()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -209,32 +209,18 @@ class PathSet:
     paths: int
     values: Array
     """log10 of each path at each date (rows: paths), float32."""
-    free: PathSet | None = None
-    """The same paths before a cap held them (a power or spending cap's: its trend's)."""
-    held_above: Array | None = None
-    """Per path, the best value it reached before the cap first held it (inf: never held):
-    a target at or below it is passed when the free path passes it."""
-    _last: list[Any] = field(default_factory=list, repr=False)
-    """The last counts asked for: (first pair, targets, counts)."""
 
     OFFSET = 1e3  # clipped to ±250 (the physical limit is 10^37.8): rows never overlap
 
     @classmethod
-    def of(cls, values: Array, dates: Array, free: PathSet | None = None) -> PathSet:
+    def of(cls, values: Array, dates: Array) -> PathSet:
         # any real series stays far inside ±OFFSET/4 (the physical limit is 10^37.8)
         best = np.maximum.accumulate(values, axis=1).astype(np.float64)
         # a row's lowest value is its first, its highest its last
         if best[:, 0].min() < -cls.OFFSET / 4 or best[:, -1].max() > cls.OFFSET / 4:
             np.clip(best, -cls.OFFSET / 4, cls.OFFSET / 4, out=best)
         best += (np.arange(values.shape[0], dtype=np.float64) * cls.OFFSET)[:, None]
-        if free is None:
-            return cls(dates, best.ravel(), values.shape[0], values)
-        held = values < free.values
-        first = np.argmax(held, axis=1)  # the first step the cap held each path (0: none)
-        before = free.best.reshape(values.shape)[np.arange(values.shape[0]), first - 1]
-        before -= np.arange(values.shape[0]) * cls.OFFSET
-        held_above = np.where(held.any(axis=1), np.where(first > 0, before, -np.inf), np.inf)
-        return cls(dates, best.ravel(), values.shape[0], values, free, held_above)
+        return cls(dates, best.ravel(), values.shape[0], values)
 
     def first_passage(self, targets_log10: Array, rows: AnyArray) -> AnyArray:
         """The index of the first list date at which path `rows[j]` reaches target j;
@@ -253,18 +239,6 @@ class PathSet:
         Only the counts are needed, not which pair passed when, so the pairs are taken row
         by row: ascending targets then make one sorted search (about twice as fast)."""
         targets = np.asarray(targets_log10, dtype=np.float64)
-        last = self._last
-        if last and last[0] == first_pair and np.array_equal(last[1], targets):
-            return last[2]  # type: ignore[no-any-return]
-        counts = self._counts(targets, first_pair)
-        self._last[:] = [first_pair, targets, counts]
-        return counts
-
-    def _counts(self, targets: Array, first_pair: int) -> AnyArray:
-        if self.free is not None and self.held_above is not None:
-            rows = (first_pair + np.arange(targets.size)) % self.paths
-            if bool((targets <= self.held_above[rows]).all()):  # no cap held a path first
-                return self.free.passage_counts(targets, first_pair)
         end = first_pair + targets.size
         aligned = first_pair - first_pair % self.paths
         grid = np.arange(aligned, aligned + -(-(end - aligned) // self.paths) * self.paths)
@@ -295,14 +269,7 @@ def _draws(walk: Walk, seed: int, key: str, until: float) -> tuple[Array, Array,
 
 
 @lru_cache(maxsize=32)
-def path_set(
-    walk: Walk, shape: Shape, seed: int, key: str, until: float, *, free: Shape | None = None
-) -> PathSet:
-    """The paths of a walk (cached: a report's scenarios share each projection's paths).
-
-    `free`: the shape of the same walk without this one's cap (a cap's trend); a target
-    the paths pass before the cap holds them is then counted on the free paths, once for
-    every projection of the walk."""
+def path_set(walk: Walk, shape: Shape, seed: int, key: str, until: float) -> PathSet:
+    """The paths of a walk (cached: a report's scenarios share each projection's paths)."""
     dates, wandered, drift = _draws(walk, seed, key, until)
-    unheld = None if free is None else path_set(walk, free, seed, key, until)
-    return PathSet.of(shaped(walk, dates, wandered, drift, shape), dates, unheld)
+    return PathSet.of(shaped(walk, dates, wandered, drift, shape), dates)

@@ -339,10 +339,7 @@ class Projection:
     def paths(self, seed: int = DEFAULT_SEED) -> PathSet:
         """This projection's paths to the horizon (computed once per process and seed)."""
         assert self.walk is not None
-        capped = isinstance(self.spec, PowerCapProjection | SpendCapProjection)
-        free = Shape(cap_max=self.ceiling_log2 * LOG10_2) if capped else None
-        until = HORIZON_YEAR + 0.87
-        return path_set(self.walk, self.shape, seed, self.stream_key, until, free=free)
+        return path_set(self.walk, self.shape, seed, self.stream_key, HORIZON_YEAR + 0.87)
 
     @property
     def ceiling_log2(self) -> float:
