@@ -336,7 +336,7 @@ def _verdict(
     ok = low90 <= pooled.cover90 <= high90 and low50 <= pooled.cover50 <= high50
     measured = (
         f"90% intervals held {pooled.cover90:.0%} of outcomes and 50% intervals "
-        f"{pooled.cover50:.0%}, over {pooled.n} forecasts from {origins} origins"
+        f"{pooled.cover50:.0%}, over {pooled.n:,} forecasts from {origins} origins"
     )
     if ok:
         return True, f"calibrated: {measured}"

@@ -58,16 +58,18 @@ def backtest_section(results: Sequence[Backtest], figure: str | None) -> str:
     rows = []
     for b in results:
         p, t, naive = b.walk.pooled, b.walk.thresholds, b.naive.pooled
+        error = _cell(p.median_abs_log10_error)
+        if naive.median_abs_log10_error is not None:
+            error += f" ({_cell(naive.median_abs_log10_error)})"
         rows.append(
             [
-                b.label,
+                f"`{b.series}`",
                 f"{b.window_years:g} y",
-                f"{len(b.origins)} ({b.origins[0]} – {b.origins[-1]})" if b.origins else "0",
+                str(len(b.origins)),
                 f"{p.n:,}",
                 _cell(p.cover50),
                 _cell(p.cover90),
-                _cell(p.median_abs_log10_error),
-                _cell(naive.median_abs_log10_error),
+                error,
                 "–" if p.mean_log10_error is None else f"{p.mean_log10_error:+.2f}",
                 _cell(t.cover90),
                 b.note.split(":")[0],
@@ -93,8 +95,7 @@ def backtest_section(results: Sequence[Backtest], figure: str | None) -> str:
                 "forecasts",
                 "cover50",
                 "cover90",
-                "median |error|",
-                "naive median |error|",
+                "median abs. error (naive)",
                 "mean error",
                 "crossings in 90%",
                 "verdict",
@@ -104,7 +105,12 @@ def backtest_section(results: Sequence[Backtest], figure: str | None) -> str:
         ),
         "",
     ]
-    out += [f"- {b.label}: {b.note}." for b in results]
+    out += [
+        f"- `{b.series}`, the {b.label}, from {b.origins[0]} to {b.origins[-1]}: {b.note}."
+        if b.origins
+        else f"- `{b.series}`, the {b.label}: {b.note}."
+        for b in results
+    ]
     if figure is not None:
         out += ["", f"![Realised coverage of the forecasts by horizon](figures/{figure})"]
     return "\n".join(out)
