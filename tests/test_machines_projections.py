@@ -160,7 +160,7 @@ def test_ratios_by_hand() -> None:
 
 def test_default_machines_are_the_newest_number_one_the_ai_leader_and_fugaku() -> None:
     names = [m.name for m in pick_machines(bundled_machines(), ())]
-    assert names == ["LineShine", "xAI Colossus Memphis Phase 3", "Fugaku"]
+    assert names == ["LineShine", "AWS Project Rainier", "Fugaku"]
 
 
 def test_compare_cli_json() -> None:
@@ -169,7 +169,7 @@ def test_compare_cli_json() -> None:
     doc = json.loads(result.stdout)
     assert [m["name"] for m in doc["machines"]] == [
         "LineShine",
-        "xAI Colossus Memphis Phase 3",
+        "AWS Project Rainier",
         "Fugaku",
     ]
     projections = doc["projections"]

@@ -27,7 +27,7 @@ def test_a_user_machine_is_compared_beside_the_newest_number1_never_as_it(
     rows = {m["name"]: m for m in doc["machines"]}
     assert [m["name"] for m in doc["machines"]] == [
         "LineShine",
-        "xAI Colossus Memphis Phase 3",
+        "AWS Project Rainier",
         "Fugaku",
         "H100 farm",
     ]

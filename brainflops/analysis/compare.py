@@ -29,7 +29,7 @@ from brainflops.engine.evaluate import Estimate, Stats
 from brainflops.engine.expr import scale_of
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
-from brainflops.model.data import ai_systems, training_runs
+from brainflops.model.data import ai_systems, measured_runs
 from brainflops.model.machines import Machine, MachinesFile, Top500Number1, TrainingRun
 from brainflops.model.projections import ProjectionSpec
 
@@ -293,17 +293,17 @@ def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
     lifetime = est.stats["lifetime_flop"]
     if lifetime is None or lifetime.p5 <= 0:
         return ()  # a brain of no compute has no lifetimes to count runs in
-    runs = sorted(training_runs(), key=lambda r: -r.training_flop)
+    runs = sorted(measured_runs(), key=lambda r: -r.flop)
     per_lifetime = float(np.mean(1 / np.asarray(est.draws["lifetime_flop"])))
     # lifetimes = run ÷ lifetime: the brain's high end gives the fewest lifetimes
     return tuple(
         TrainingRunLifetimes(
             r,
             Stats(
-                r.training_flop / lifetime.p95,
-                r.training_flop / lifetime.median,
-                r.training_flop / lifetime.p5,
-                r.training_flop * per_lifetime,
+                r.flop / lifetime.p95,
+                r.flop / lifetime.median,
+                r.flop / lifetime.p5,
+                r.flop * per_lifetime,
                 lifetime.exact,
             ),
         )

@@ -152,12 +152,13 @@ def bf16_peak(system: AiSystem) -> float | None:
 
 
 def bf16_per_watt(system: AiSystem) -> float | None:
-    return None if system.power_mw is None else system.bf16_dense_flops / (system.power_mw * 1e6)
+    peak, power = system.bf16_dense_flops, system.power_mw
+    return None if peak is None or power is None else peak / (power * 1e6)
 
 
 def bf16_per_dollar(system: AiSystem) -> float | None:
-    cost = system.hardware_cost_usd_2025
-    return None if cost is None else system.bf16_dense_flops / cost
+    peak, cost = system.bf16_dense_flops, system.hardware_cost_usd_2025
+    return None if peak is None or cost is None else peak / cost
 
 
 @dataclass(frozen=True)

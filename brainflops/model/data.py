@@ -72,6 +72,11 @@ def training_runs() -> tuple[TrainingRun, ...]:
     return load_table(DATA / "training_runs.csv", TrainingRun)
 
 
+def measured_runs() -> tuple[TrainingRun, ...]:
+    """The training runs with a sourced compute figure (GPT-5 has only a bound)."""
+    return tuple(r for r in training_runs() if r.training_flop is not None)
+
+
 @cache
 def chip_catalogue() -> ChipCatalogue:
     doc = load_yaml(DATA / "accelerators.yaml", "brainflops/data/accelerators.yaml")

@@ -83,6 +83,8 @@ class Chip(Frozen):
     hbm_bandwidth_bytes_per_s: Number | None = Field(default=None, gt=0)
     tdp_w: Number | None = Field(default=None, gt=0)
     notes: str = ""
+    source: str | None = None
+    """Where the figures come from, when not the catalogue's own source (Epoch AI)."""
 
     @model_validator(mode="after")
     def _fp8(self) -> Chip:
@@ -283,11 +285,16 @@ class AiSystem(Frozen):
     owner: str | None = None
     status: Literal["existing", "planned", "decommissioned"]
     first_operational: str | None = Field(default=None, pattern=r"^(19|20)\d\d-\d\d-\d\d$")
-    certainty: Literal["Confirmed", "Likely"]
+    certainty: Literal["Confirmed", "Likely", "Secondary"]
+    """Epoch AI's (Confirmed, Likely), or Secondary: the row rests on secondary reports."""
     rank_when_first_operational: int | None = Field(default=None, ge=1)
     chip: str | None = None
     chips: int | None = Field(default=None, ge=1)
-    bf16_dense_flops: float = Field(gt=0)
+    bf16_dense_flops: float | None = Field(default=None, gt=0)
+    """None: unknown (a system in operation whose chip count is not published)."""
+    compute_is: Literal["calculated", "derived"] | None = None
+    """calculated by Epoch AI (None on Epoch's rows), or derived here: chips × the chip's
+    dense peak, from a reported chip count; either way an estimate, not a measurement."""
     fp8_dense_flops: float | None = Field(default=None, gt=0)
     int8_dense_ops: float | None = Field(default=None, gt=0)
     """Integer operations: never compared as FLOP, never mixed with FP8."""
@@ -315,8 +322,12 @@ class AiSystem(Frozen):
 
     def machine(self) -> Machine:
         """As a machine to compare with: BF16 dense peak, and FP8 where Epoch gives it."""
-        credit = f"Epoch AI, GPU Clusters (CC BY 4.0); {self.source}"
-        figures: dict[str, Any] = {"bf16_dense_flops": self.bf16_dense_flops}
+        epoch = self.certainty != "Secondary"  # else: gathered from secondary reports
+        credit = f"Epoch AI, GPU Clusters (CC BY 4.0); {self.source}" if epoch else self.source
+        derived = f"derived by brainflops: chips × dense peak per chip; {self.source}"
+        figures: dict[str, Any] = {}
+        if self.bf16_dense_flops is not None:
+            figures["bf16_dense_flops"] = self.bf16_dense_flops
         if self.fp8_dense_flops is not None:
             figures["fp8_dense_flops"] = self.fp8_dense_flops
         if self.int8_dense_ops is not None:
@@ -326,7 +337,11 @@ class AiSystem(Frozen):
         if self.hardware_cost_usd_2025 is not None:
             figures["hardware_cost_usd"] = self.hardware_cost_usd_2025
         how = {"power_w": self.power_is, "hardware_cost_usd": self.cost_is}
-        sources = {k: credit + (f" ({how[k]} by Epoch AI)" if how.get(k) else "") for k in figures}
+        by = " by Epoch AI" if epoch else ""
+        sources = {k: credit + (f" ({how[k]}{by})" if how.get(k) else "") for k in figures}
+        if self.compute_is == "derived":
+            computed = ("bf16_dense_flops", "fp8_dense_flops", "int8_dense_ops")
+            sources |= {k: derived for k in computed if k in figures}
         return Machine(
             name=self.name,
             list_date=None if self.first_operational is None else self.first_operational[:7],
@@ -335,7 +350,7 @@ class AiSystem(Frozen):
             site=self.owner,
             chips=self.chips,
             sources=sources,
-            notes=f"{self.chip or 'chip not given'}; Epoch certainty: {self.certainty}"
+            notes=f"{self.chip or 'chip not given'}; certainty: {self.certainty}"
             + (f"; {self.notes}" if self.notes else ""),
             **figures,
         )
@@ -347,12 +362,27 @@ class TrainingRun(Frozen):
     model: OneLine
     organization: str
     publication_date: str = Field(pattern=r"^(19|20)\d\d-\d\d-\d\d$")
-    training_flop: float = Field(gt=0)
+    training_flop: float | None = Field(default=None, gt=0)
+    """None: no sourced figure (GPT-5: only "below GPT-4.5"; `upper` says how far)."""
     confidence: Literal["Confident", "Likely", "Speculative"]
     lower: float | None = Field(default=None, gt=0)
     upper: float | None = Field(default=None, gt=0)
     why_listed: str
     source: str = Field(min_length=1)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> TrainingRun:
+        if self.training_flop is None and self.upper is None:
+            raise ValueError("a run without training_flop needs an upper bound")
+        return self
+
+    @property
+    def flop(self) -> float:
+        """The training compute of a run that has a figure (see `measured_runs`)."""
+        if self.training_flop is None:
+            raise ValueError(f"{self.model}: no sourced training compute")
+        return self.training_flop
 
 
 def blank_to_none(row: dict[str, str]) -> dict[str, Any]:

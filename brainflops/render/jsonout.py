@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from brainflops import __version__
 from brainflops.model.scenario import OUTPUTS
+from brainflops.render.units import estimated_figures
 
 if TYPE_CHECKING:  # an estimate's JSON needs none of the analyses (nor numpy)
     from brainflops.analysis.backtest import Backtest, Score, ThresholdScore
@@ -129,6 +130,8 @@ def machine_document(m: MachineComparison) -> dict[str, Any]:
         "precision": m.machine.precision,
         "list_date": m.machine.list_date,
         "bottleneck": m.bottleneck,
+        # figures derived by brainflops from a reported chip count: estimates
+        "estimated": estimated_figures(m.machine),
         "power_needed_w": None if m.power_needed_w is None else rounded(m.power_needed_w),
         "hardware_cost_usd": None if m.hardware_cost_usd is None else rounded(m.hardware_cost_usd),
         "lifetime_seconds_on": None
@@ -226,7 +229,7 @@ def compare_document(c: Comparison) -> dict[str, Any]:
         {
             "model": t.run.model,
             "date": t.run.publication_date,
-            "training_flop": t.run.training_flop,
+            "training_flop": t.run.flop,
             "confidence": t.run.confidence,
             "lifetimes": {k: rounded(v) for k, v in t.lifetimes.as_dict().items() if k != "mean"},
             "source": t.run.source,

@@ -54,7 +54,7 @@ from brainflops.io.reportdir import (
     read_report_file,
     walk_files,
 )
-from brainflops.model.data import EPOCH_CREDIT, top500_aggregate, training_runs
+from brainflops.model.data import EPOCH_CREDIT, measured_runs, top500_aggregate
 from brainflops.model.load import load_scenario
 from brainflops.model.machines import MachinesFile, list_year
 from brainflops.model.quantity import Range, describe_written, point
@@ -378,9 +378,9 @@ def _training_data(reports: Sequence[ScenarioReport], machines: MachinesFile) ->
             "year": round(
                 int(t.publication_date[:4]) + (int(t.publication_date[5:7]) - 0.5) / 12, 3
             ),
-            "flop": t.training_flop,
+            "flop": t.flop,
         }
-        for t in sorted(training_runs(), key=lambda t: t.publication_date)
+        for t in sorted(measured_runs(), key=lambda t: t.publication_date)
     ]
     low, high = 1e17, 1e40
     lifetimes, omitted = [], []

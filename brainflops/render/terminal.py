@@ -16,6 +16,7 @@ from brainflops.model.scenario import OUTPUTS, Scenario
 from brainflops.render.units import (
     LABELS,
     UNITS,
+    estimate_note,
     machine_needs,
     parity_year,
     plain,
@@ -232,8 +233,12 @@ def print_compare(console: Console, c: Comparison) -> None:
 
 
 def _print_machine_needs(console: Console, m: MachineComparison) -> None:
-    """The bottleneck, and what brain-equivalent compute would take in power and money."""
+    """The bottleneck, what brain-equivalent compute would take in power and money, and
+    which of the machine's figures are estimates."""
     name = escape(m.machine.name)
+    estimates = estimate_note(m.machine)
+    if estimates:
+        console.print(f"[dim]{escape(estimates)}[/dim]")
     if m.bottleneck:
         label = next(r.label for r in m.ratios if r.key == m.bottleneck)
         console.print(f"Bottleneck on {name}: [bold]{label}[/bold]")
@@ -302,7 +307,7 @@ def _print_training(console: Console, c: Comparison) -> None:
         table.add_row(
             escape(t.run.model),
             t.run.publication_date[:7],
-            si(t.run.training_flop, "FLOP"),
+            si(t.run.flop, "FLOP"),
             ratio(t.lifetimes.median).removesuffix("×"),
         )
     print_table(console, table)
@@ -483,8 +488,7 @@ def _print_ai_systems(console: Console) -> None:
         eight = (a.fp8_dense_flops, a.int8_dense_ops)
         cells = [
             "–" if a.chips is None else f"{a.chips:,}",
-            si(a.bf16_dense_flops).replace(" ", ""),
-            *("–" if v is None else si(v).replace(" ", "") for v in eight),
+            *("–" if v is None else si(v).replace(" ", "") for v in (a.bf16_dense_flops, *eight)),
             "–" if a.power_mw is None else si(a.power_mw * 1e6, "W").replace(" ", ""),
             "–" if a.hardware_cost_usd_2025 is None else "$" + si(a.hardware_cost_usd_2025),
         ]

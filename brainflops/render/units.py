@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from brainflops.analysis.projections import ParityYears
+    from brainflops.model.machines import Machine
 
 _PREFIXES = {
     -9: "n",
@@ -175,3 +176,35 @@ def readable(path: str) -> str:
     else:
         return leaf if len(parts) == 1 else f"{leaf} ({'.'.join(parts[:-1])})"
     return f"{leaf} ({where})"
+
+
+_FIGURE_NAMES = {
+    "bf16_dense_flops": "BF16",
+    "fp8_dense_flops": "FP8",
+    "int8_dense_ops": "INT8",
+    "power_w": "power",
+    "hardware_cost_usd": "cost",
+}
+
+
+def estimated_figures(machine: Machine) -> list[str]:
+    """The figures of an AI system that are estimates derived by brainflops from a reported
+    chip count (not Epoch AI's), by key."""
+    return [k for k, src in machine.sources.items() if src.startswith("derived by brainflops")]
+
+
+def estimate_note(machine: Machine) -> str:
+    """What of an AI system's figures is an estimate, in one line ("" for a TOP500 system)."""
+    if machine.kind != "ai":
+        return ""
+    derived = [_FIGURE_NAMES.get(k, k) for k in estimated_figures(machine)]
+    if derived:
+        chips = f"{machine.chips:,}" if machine.chips else "its"
+        return (
+            f"Estimates: {' and '.join(derived)} of {machine.name} are derived by brainflops "
+            f"from {chips} chips x each chip's dense peak (a reported count, not a measurement)."
+        )
+    return (
+        f"{machine.name}: peaks are Epoch AI's, calculated from chip counts (theoretical, "
+        "not measured)."
+    )
