@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from brainflops.analysis.diff import Diff
     from brainflops.analysis.sensitivity import Sensitivity
     from brainflops.analysis.sweep import Sweep
+    from brainflops.model.data import DataSet
     from brainflops.model.machines import MachinesFile
 
 Source = str | Path | Mapping[str, Any] | Scenario
@@ -240,6 +241,72 @@ def backtest(
     if variance not in ("two-year", "step"):
         raise InputError.at("--variance", f"unknown {variance!r}; give two-year or step")
     return _backtest(series, window_years=window_years, variance=variance, seed=seed)  # type: ignore[arg-type]
+
+
+def data_status() -> tuple[DataSet, ...]:
+    """Each data set: rows, the date of its newest row, source, licence, and the user's
+    import merged over it, if any."""
+    from brainflops.model.data import data_sets
+
+    return data_sets()
+
+
+def data_import(kind: str, file: str | Path, *, list: str | None = None) -> Path:
+    """Read a file the user downloaded, validate all of it, and store it in the user data
+    folder (`$BRAINFLOPS_DATA`, else the platform's), where it extends or replaces the
+    bundled rows of its data set. KIND: "top500" (a TOP500 list, .xlsx or CSV; `list`
+    "YYYY-MM" wins over the sheet's number), "epoch-clusters" or "epoch-models" (Epoch AI's
+    CSV exports). A bad file raises InputError and changes nothing. Returns the stored file.
+    """
+    from brainflops.model import imports
+    from brainflops.model.data import KINDS, forget, validated_rows, validated_top500
+    from brainflops.model.machines import AiSystem, TrainingRun
+
+    path = Path(file)
+    shown = str(file)
+    if kind == "top500":
+        imported = imports.read_top500(path, list, shown)
+        stored = {r["list"]: r for r in _stored(kind)} | {imported.row["list"]: imported.row}
+        rows = sorted(stored.values(), key=lambda r: r["list"])
+        validated_top500([(1, r) for r in rows], shown)
+        text = imports.to_csv(imports.TOP500_COLUMNS, rows)
+        what = f"TOP500 lists imported: {', '.join(r['list'] for r in rows)}"
+    elif kind in ("epoch-clusters", "epoch-models"):
+        clusters = kind == "epoch-clusters"
+        read = imports.read_epoch_clusters if clusters else imports.read_epoch_models
+        lines = read(path, shown)
+        validated_rows(lines, AiSystem if clusters else TrainingRun, shown)
+        columns = imports.AI_COLUMNS if clusters else imports.RUN_COLUMNS
+        text = imports.to_csv(columns, (r for _, r in lines))
+        what = f"Epoch AI export ({len(lines)} rows), from {path.name}"
+    else:
+        raise InputError.at("KIND", f"unknown data set {kind!r}; known: {', '.join(KINDS)}")
+    from brainflops.io.userdata import write_user
+
+    written = write_user(kind, what, text)
+    forget()
+    return written
+
+
+def data_reset(kind: str) -> bool:
+    """Remove the user's import of a data set: the bundled rows alone again. False if there
+    was none."""
+    from brainflops.io.userdata import remove_user
+    from brainflops.model.data import KINDS, forget
+
+    if kind not in KINDS:
+        raise InputError.at("KIND", f"unknown data set {kind!r}; known: {', '.join(KINDS)}")
+    removed = remove_user(kind)
+    forget()
+    return removed
+
+
+def _stored(kind: str) -> list[dict[str, str]]:
+    from brainflops.io.table import parse_csv
+    from brainflops.io.userdata import data_file, read_user
+
+    text = read_user(kind)
+    return [] if text is None else [r for _, r in parse_csv(text, str(data_file(kind)), 2)]
 
 
 def _machines(path: str | Path | None) -> MachinesFile:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from brainflops import __version__, cli_forecasts
+from brainflops import __version__, cli_data, cli_forecasts
 from brainflops.cli_common import (
     JsonOpt,
     PlotSamplesOpt,
@@ -54,8 +54,8 @@ def _version(value: bool) -> None:
         raise typer.Exit
 
 
-COMMAND_MODULES = (cli_forecasts,)
-"""Modules whose commands register on `app` when imported (`backtest`)."""
+COMMAND_MODULES = (cli_data, cli_forecasts)
+"""Modules whose commands register on `app` when imported (`data`, `backtest`)."""
 
 
 @app.callback()

@@ -8,6 +8,17 @@ from typer.testing import CliRunner, Result
 from brainflops.cli import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test reads or writes the user's own data folder: a folder of the run's own
+    (subprocesses inherit it); the tests of `data import` each set one of theirs."""
+    import os
+    import tempfile
+
+    os.environ["BRAINFLOPS_DATA"] = tempfile.mkdtemp(prefix="brainflops-data-")
+
+
 ROOT = Path(__file__).parent.parent
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERMINAL_WIDTH": "120"}
 

@@ -579,6 +579,41 @@ CASES: list[Case] = [
         lambda t: ["compare", "moravec-1998", "--projection", "x={model: trend, from: 2026-06}"],
         "projection x: a trend needs at least 3 lists",
     ),
+    # data imports: a list cut short, not UTF-8, not a workbook, an endless device
+    (
+        "import-cut-short",
+        lambda t: [
+            "data",
+            "import",
+            "top500",
+            _list_file(t, "l.csv", b"1,A,S,C,3e6\n2,B,S,C,2e6\n"),
+            "--list",
+            "2026-11",
+        ],
+        "l.csv: the list has 2 systems; a TOP500 list has 500",
+    ),
+    (
+        "import-not-utf8",
+        lambda t: [
+            "data",
+            "import",
+            "top500",
+            _list_file(t, "l.csv", b"1,Z\xfcrich,S,C,3e6\n"),
+            "--list",
+            "2026-11",
+        ],
+        "l.csv:2: not UTF-8 text",
+    ),
+    (
+        "import-not-a-workbook",
+        lambda t: ["data", "import", "top500", _list_file(t, "l.xlsx", b"PK\x03\x04")],
+        "l.xlsx: not a readable Excel .xlsx file",
+    ),
+    (
+        "import-dev-zero",
+        lambda t: ["data", "import", "top500", "/dev/zero", "--list", "2026-11"],
+        "/dev/zero: is not a regular file",
+    ),
     (
         "ai-walk-of-two-points",
         lambda t: [
@@ -590,6 +625,13 @@ CASES: list[Case] = [
         "projection x: a trend needs at least 3 lists",
     ),
 ]
+
+
+def _list_file(tmp: Path, name: str, body: bytes) -> str:
+    """A TOP500 list file with the site's header and `body` under it."""
+    path = tmp / name
+    path.write_bytes(b"Rank,Name,Site,Country,Rmax [TFlop/s]\n" + body)
+    return str(path)
 
 
 def _loop(tmp: Path) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,7 +28,7 @@ from brainflops.engine.evaluate import Estimate, Stats
 from brainflops.engine.expr import scale_of
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
-from brainflops.model.data import ai_systems, measured_runs
+from brainflops.model.data import ai_systems, as_of, loaded, measured_runs
 from brainflops.model.machines import Machine, MachinesFile, Top500Number1, TrainingRun
 from brainflops.model.projections import ProjectionSpec
 
@@ -140,7 +139,7 @@ def newest(machines: MachinesFile) -> Machine:
     return max(bundled or listed, key=lambda m: m.list_date or "")
 
 
-@cache
+@loaded
 def ai_machines() -> tuple[Machine, ...]:
     """The AI systems of the bundled data (Epoch AI), existing and planned; built once."""
     return tuple(s.machine() for s in ai_systems())
@@ -335,6 +334,8 @@ class Comparison:
     training_runs: tuple[TrainingRunLifetimes, ...] = ()
     binding: BindingParity | None = None
     """The newest #1's bottleneck dated, where it is not the HPL compute the years are for."""
+    data_as_of: dict[str, str] = field(default_factory=dict)
+    """The date of the newest row of each data set used (top500, ai-systems, training-runs)."""
 
     @property
     def last_resource(self) -> ResourceParity | None:
@@ -390,4 +391,5 @@ def compare(
         newest_ai_leader().name,
         run_lifetimes(est),
         binding,
+        as_of(),
     )

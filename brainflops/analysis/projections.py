@@ -35,7 +35,7 @@ from brainflops.defaults import DEFAULT_SEED
 from brainflops.engine.expr import BOLTZMANN_J_PER_K
 from brainflops.engine.sampling import Array, median_of_sorted, quantiles_of_sorted
 from brainflops.errors import InputError
-from brainflops.model.data import ai_systems, top500_number1
+from brainflops.model.data import ai_systems, loaded, top500_number1
 from brainflops.model.machines import AiSystem, Green500Leader, Top500Number1, list_year
 from brainflops.model.projections import (
     DoublingProjection,
@@ -177,13 +177,13 @@ def number1_series(figure: Figure = hpl_rmax) -> list[tuple[Top500Number1, float
     return [(r, value) for r in rows if (value := figure(r)) is not None]
 
 
-@cache
+@loaded
 def top500_points(figure: Figure = hpl_rmax) -> tuple[Point, ...]:
     """The #1 of every list that has the figure (computed once per figure and process)."""
     return tuple(Point(r.list, list_year(r.list), r.system, v) for r, v in number1_series(figure))
 
 
-@cache
+@loaded
 def ai_points(figure: AiFigure = bf16_peak) -> tuple[Point, ...]:
     """The AI systems in operation (Epoch AI), oldest first; planned ones never count."""
     out = [

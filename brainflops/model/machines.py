@@ -214,7 +214,12 @@ class Machine(Frozen):
         return compute / self.power_w
 
     def key(self) -> str:
-        return self.name.lower().replace(" ", "-")
+        return self.key_of(self.name)
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        """How `--machine` names a system: lower case, spaces as dashes."""
+        return name.lower().replace(" ", "-")
 
 
 class Green500Leader(Frozen):
@@ -285,7 +290,7 @@ class AiSystem(Frozen):
     owner: str | None = None
     status: Literal["existing", "planned", "decommissioned"]
     first_operational: str | None = Field(default=None, pattern=r"^(19|20)\d\d-\d\d-\d\d$")
-    certainty: Literal["Confirmed", "Likely", "Secondary"]
+    certainty: Literal["Confirmed", "Likely", "Unlikely", "Secondary"]
     """Epoch AI's (Confirmed, Likely), or Secondary: the row rests on secondary reports."""
     rank_when_first_operational: int | None = Field(default=None, ge=1)
     chip: str | None = None
@@ -364,7 +369,7 @@ class TrainingRun(Frozen):
     publication_date: str = Field(pattern=r"^(19|20)\d\d-\d\d-\d\d$")
     training_flop: float | None = Field(default=None, gt=0)
     """None: no sourced figure (GPT-5: only "below GPT-4.5"; `upper` says how far)."""
-    confidence: Literal["Confident", "Likely", "Speculative"]
+    confidence: Literal["Confident", "Likely", "Speculative", "Unknown"]
     lower: float | None = Field(default=None, gt=0)
     upper: float | None = Field(default=None, gt=0)
     why_listed: str

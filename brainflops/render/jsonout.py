@@ -12,6 +12,8 @@ from brainflops.model.scenario import OUTPUTS
 from brainflops.render.units import estimated_figures
 
 if TYPE_CHECKING:  # an estimate's JSON needs none of the analyses (nor numpy)
+    from pathlib import Path
+
     from brainflops.analysis.backtest import Backtest, Score, ThresholdScore
     from brainflops.analysis.backtest import Table as BacktestTable
     from brainflops.analysis.check import CheckResult
@@ -21,6 +23,7 @@ if TYPE_CHECKING:  # an estimate's JSON needs none of the analyses (nor numpy)
     from brainflops.analysis.sensitivity import Sensitivity
     from brainflops.analysis.sweep import Sweep
     from brainflops.engine.core import Estimate
+    from brainflops.model.data import DataSet
     from brainflops.model.machines import MachinesFile, Top500Number1
 
 
@@ -181,6 +184,24 @@ def backtest_document(b: Backtest) -> dict[str, Any]:
     }
 
 
+def data_status_document(sets: Sequence[DataSet], folder: Path) -> dict[str, Any]:
+    """`brainflops data status --json`."""
+    return {
+        "data_dir": str(folder),
+        "data_sets": [
+            {
+                "name": d.name,
+                "rows": d.rows,
+                "newest": d.newest,
+                "source": d.source,
+                "licence": d.licence,
+                "imported": d.imported,
+            }
+            for d in sets
+        ],
+    }
+
+
 def compare_document(c: Comparison) -> dict[str, Any]:
     """`brainflops compare --json`."""
     doc = estimate_document(c.estimate)
@@ -193,6 +214,7 @@ def compare_document(c: Comparison) -> dict[str, Any]:
         "censored": c.history.censored,
     }
     doc["newest_number1"] = c.history.newest_system
+    doc["data_as_of"] = dict(c.data_as_of)
     doc["resources"] = {
         r.key: {
             **parity_document(r.years),

@@ -16,6 +16,7 @@ from brainflops.model.scenario import OUTPUTS, Scenario
 from brainflops.render.units import (
     LABELS,
     UNITS,
+    as_of_line,
     estimate_note,
     machine_needs,
     parity_year,
@@ -26,6 +27,8 @@ from brainflops.render.units import (
 )
 
 if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their data)
+    from pathlib import Path
+
     from brainflops.analysis.backtest import Backtest, Score
     from brainflops.analysis.check import CheckResult
     from brainflops.analysis.compare import BindingParity, Comparison, MachineComparison
@@ -34,6 +37,7 @@ if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their
     from brainflops.analysis.sensitivity import Sensitivity
     from brainflops.analysis.sweep import Sweep
     from brainflops.engine.core import Estimate
+    from brainflops.model.data import DataSet
     from brainflops.model.machines import MachinesFile, Top500Number1
 
 
@@ -228,6 +232,7 @@ def print_compare(console: Console, c: Comparison) -> None:
     _print_training(console, c)
     from brainflops.model.data import EPOCH_CREDIT
 
+    console.print(as_of_line(c.data_as_of))
     console.print(f"[dim]{EPOCH_CREDIT}[/dim]")
     _footer(console, c.estimate.samples, c.estimate.seed)
 
@@ -674,3 +679,16 @@ def print_backtest(console: Console, b: Backtest) -> None:
         f"{_cover(t.later_than_median)}. Errors are log10 (realised − forecast median)."
     )
     console.print(f"[bold]{escape(b.note.capitalize())}[/bold].")
+
+
+def print_data_status(console: Console, sets: Sequence[DataSet], folder: Path) -> None:
+    """The data sets, the date of each one's newest row, and the user's imports."""
+    table = Table(title="Data sets (newest row; your imports merged over the bundled rows)")
+    for name in ("data set", "rows", "newest", "source"):
+        table.add_column(name, justify="right" if name == "rows" else "left")
+    for d in sets:
+        source = d.source if d.imported is None else f"{d.source}; yours: {d.imported}"
+        table.add_row(d.name, f"{d.rows:,}", d.newest, escape(source))
+    print_table(console, table)
+    console.print(f"Licences: {'; '.join(f'{d.name}: {d.licence}' for d in sets)}.")
+    console.print(f"Your data folder: {escape(str(folder))} (BRAINFLOPS_DATA to move it).")

@@ -208,3 +208,31 @@ def estimate_note(machine: Machine) -> str:
         f"{machine.name}: peaks are Epoch AI's, calculated from chip counts (theoretical, "
         "not measured)."
     )
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_DATA_NAMES = {"top500": "TOP500", "ai-systems": "AI systems", "training-runs": "training runs"}
+
+
+def as_of_line(dates: dict[str, str]) -> str:
+    """ "Data as of: TOP500 June 2026; AI systems June 2026; training runs August 2025"."""
+
+    def month(date: str) -> str:
+        year, _, number = date.partition("-")
+        return f"{_MONTHS[int(number) - 1]} {year}" if number.isdigit() else date
+
+    shown = [f"{_DATA_NAMES.get(k, k)} {month(v)}" for k, v in dates.items()]
+    return "Data as of: " + "; ".join(shown) + " (brainflops data status)." if shown else ""
