@@ -16,7 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_API = ("Estimate", "backtest", "compare", "diff", "estimate", "load", "sensitivity", "sweep")
+_API = (
+    "Estimate",
+    "backtest",
+    "compare",
+    "data_import",
+    "data_reset",
+    "data_status",
+    "diff",
+    "estimate",
+    "load",
+    "sensitivity",
+    "sweep",
+)
 
 if TYPE_CHECKING:
     from brainflops.api import (
@@ -27,6 +39,15 @@ if TYPE_CHECKING:
     )
     from brainflops.api import (
         compare as compare,
+    )
+    from brainflops.api import (
+        data_import as data_import,
+    )
+    from brainflops.api import (
+        data_reset as data_reset,
+    )
+    from brainflops.api import (
+        data_status as data_status,
     )
     from brainflops.api import (
         diff as diff,
@@ -62,6 +83,9 @@ __all__ = [  # noqa: RUF022 (the version, then the API in _API's order)
     "Estimate",
     "backtest",
     "compare",
+    "data_import",
+    "data_reset",
+    "data_status",
     "diff",
     "estimate",
     "load",

@@ -103,12 +103,22 @@ def test_every_readme_command_exits_0(tmp_path: Path, monkeypatch: pytest.Monkey
     scenarios it names (reports go there, never into this checkout)."""
     import shutil
 
+    from brainflops.model.data import forget
+    from tests.test_data_import import MADE_UP_68, top500_rows, xlsx
+
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     for name in ("my-cortex.yaml", "my-scenario.yaml"):
         (tmp_path / name).write_text(readme_scenario(), encoding="utf-8")
+    # the list the README imports, in the site's layout; the import goes to a folder of ours
+    xlsx(tmp_path / "TOP500_202611.xlsx", top500_rows(MADE_UP_68))
+    monkeypatch.setenv("BRAINFLOPS_DATA", str(tmp_path / "user-data"))
     monkeypatch.chdir(tmp_path)
     shown = readme_commands()
     assert len(shown) >= 20
-    for args in shown:
-        result = invoke(*args)
-        assert result.exit_code == 0, f"brainflops {' '.join(args)}: {result.stderr[-500:]}"
+    try:
+        for args in shown:
+            result = invoke(*args)
+            assert result.exit_code == 0, f"brainflops {' '.join(args)}: {result.stderr[-500:]}"
+    finally:
+        monkeypatch.undo()
+        forget()
