@@ -198,6 +198,8 @@ def backtest(
     """Hindcast the random walk at every origin list of `series` and score it."""
     if series not in SERIES:
         raise InputError.at("--series", f"unknown series {series!r}; known: {', '.join(SERIES)}")
+    if variance not in ("two-year", "step"):
+        raise InputError.at("--variance", f"unknown {variance!r}; give two-year or step")
     window = default_window_years(series) if window_years is None else window_years
     if not 1 <= window <= 100:
         raise InputError.at("--window", f"a window of {window:g} years; give 1 to 100")

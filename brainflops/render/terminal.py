@@ -19,6 +19,7 @@ from brainflops.render.units import (
     as_of_line,
     estimate_note,
     machine_needs,
+    month_name,
     parity_year,
     plain,
     ratio,
@@ -390,28 +391,6 @@ def _history_line(h: History) -> str:
     if h.p_reached > 0:
         return f"Not yet reached by {who} ({newest}); {h.p_reached:.0%} of samples are."
     return f"Not yet reached by {who} ({newest})."
-
-
-_ALL_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def month_name(month: str) -> str:
-    """ "2025-07" as "July 2025"."""
-    year, number = month.split("-")[:2]
-    return f"{_ALL_MONTHS[int(number) - 1]} {year}"
 
 
 _MACHINE_UNITS = {

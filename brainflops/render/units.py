@@ -224,6 +224,14 @@ _MONTHS = [
     "November",
     "December",
 ]
+
+
+def month_name(month: str) -> str:
+    """ "2025-07" as "July 2025"."""
+    year, number = month.split("-")[:2]
+    return f"{_MONTHS[int(number) - 1]} {year}"
+
+
 _DATA_NAMES = {"top500": "TOP500", "ai-systems": "AI systems", "training-runs": "training runs"}
 
 
@@ -231,8 +239,7 @@ def as_of_line(dates: dict[str, str]) -> str:
     """ "Data as of: TOP500 June 2026; AI systems June 2026; training runs August 2025"."""
 
     def month(date: str) -> str:
-        year, _, number = date.partition("-")
-        return f"{_MONTHS[int(number) - 1]} {year}" if number.isdigit() else date
+        return month_name(date) if "-" in date else date
 
     shown = [f"{_DATA_NAMES.get(k, k)} {month(v)}" for k, v in dates.items()]
     return "Data as of: " + "; ".join(shown) + " (brainflops data status)." if shown else ""
