@@ -248,11 +248,9 @@ def data_sets() -> tuple[DataSet, ...]:
         return str(data_file(kind)) if read_user(kind) is not None else None
 
     number1, leaders = top500_number1(), bundled_machines().green500
-    systems = [s for s in ai_systems() if s.first_operational is not None]
-    runs = training_runs()
-    chips = chip_catalogue().chips
+    runs, chips, newest = training_runs(), chip_catalogue().chips, as_of()
     return (
-        DataSet("top500", len(number1), number1[-1].list, _TOP500, _FACTS, imported("top500")),
+        DataSet("top500", len(number1), newest["top500"], _TOP500, _FACTS, imported("top500")),
         DataSet(
             "green500",
             len(leaders),
@@ -264,7 +262,7 @@ def data_sets() -> tuple[DataSet, ...]:
         DataSet(
             "ai-systems",
             len(ai_systems()),
-            max(s.first_operational or "" for s in systems)[:7],
+            newest["ai-systems"],
             "https://epoch.ai/data/gpu-clusters",
             _EPOCH,
             imported("epoch-clusters"),
@@ -272,7 +270,7 @@ def data_sets() -> tuple[DataSet, ...]:
         DataSet(
             "training-runs",
             len(runs),
-            max(r.publication_date for r in runs)[:7],
+            newest["training-runs"],
             "https://epoch.ai/data/ai-models",
             _EPOCH,
             imported("epoch-models"),
@@ -289,7 +287,11 @@ def data_sets() -> tuple[DataSet, ...]:
 
 
 def as_of() -> dict[str, str]:
-    """The date of the newest row of the data sets `compare` uses."""
+    """The date of the newest row of the data sets `compare` uses (read from the tables it
+    has loaded already: no other data set is read)."""
+    started = [s.first_operational for s in ai_systems() if s.first_operational is not None]
     return {
-        d.name: d.newest for d in data_sets() if d.name in ("top500", "ai-systems", "training-runs")
+        "top500": top500_number1()[-1].list,
+        "ai-systems": max(started)[:7],
+        "training-runs": max(r.publication_date for r in training_runs())[:7],
     }
