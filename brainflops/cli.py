@@ -215,6 +215,9 @@ def compare(
     ] = None,
     machines: MachinesOpt = None,
     json: JsonOpt = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="Print only the answer (the first lines).")
+    ] = False,
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
     set_: SetOpt = None,
@@ -234,7 +237,8 @@ def compare(
                 added[name] = spec
         est = run_estimate(scenario, set_, samples, seed)
         result = run(est, load_machines(machines), machine or (), selected, added)
-        show(json, "compare", result, overrides=set_, machines=machines)
+        kind = "answer" if brief and not json else "compare"
+        show(json, kind, result, overrides=set_, machines=machines)
 
 
 @app.command()

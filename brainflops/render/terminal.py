@@ -183,16 +183,23 @@ def print_sensitivity(console: Console, result: Sensitivity, width: int = 12) ->
     _footer(console, result.samples, result.seed)
 
 
+def print_answer(console: Console, c: Comparison) -> None:
+    """The answer block alone (`compare --brief`)."""
+    from brainflops.render.answer import answer_lines
+
+    for line in answer_lines(c, console.width):
+        console.print(escape(line), highlight=False)
+
+
 def print_compare(console: Console, c: Comparison) -> None:
+    """The answer first, then the details: each machine, history, every projection."""
     s = c.estimate.scenario
     compute = c.estimate.stats["compute_flops"]
     assert compute is not None
+    print_answer(console, c)
+    console.print()
     console.print(f"[bold]{s.name}[/bold]: {escape(s.title)}")
     _source_figure(console, s)
-    console.print(f"Brain compute: {si(compute.median, 'FLOP/s')}", end="")
-    if compute.p5 != compute.p95:
-        console.print(f" (90%: {interval(compute.p5, compute.p95, 'FLOP/s')})", end="")
-    console.print()
     uncertain = compute.p5 != compute.p95
     for m in c.machines:
         table = Table(
