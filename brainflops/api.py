@@ -33,13 +33,9 @@ from brainflops.render.units import LABELS, UNITS, si
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from brainflops.analysis.backtest import Backtest
-    from brainflops.analysis.compare import Comparison
-    from brainflops.analysis.diff import Diff
-    from brainflops.analysis.sensitivity import Sensitivity
-    from brainflops.analysis.sweep import Sweep
     from brainflops.model.data import DataSet
     from brainflops.model.machines import MachinesFile
+    from brainflops.notebook import Backtest, Comparison, Diff, Sensitivity, Sweep
 
 Source = str | Path | Mapping[str, Any] | Scenario
 """A bundled name, a path, a YAML string, a dict, or a loaded Scenario."""
@@ -173,8 +169,9 @@ def compare(
     with parity years; `machines` adds a YAML file of your own."""
     est = estimate(source, samples, seed, set)
     from brainflops.analysis.compare import compare as _compare  # only what a call needs
+    from brainflops.notebook import Comparison, wrapped
 
-    return _compare(est, _machines(machines), machine)
+    return wrapped(_compare(est, _machines(machines), machine), Comparison)  # type: ignore[no-any-return]
 
 
 def sensitivity(
@@ -188,8 +185,9 @@ def sensitivity(
     if output not in OUTPUTS:
         raise InputError.at("output", f"unknown output {output!r}; one of {', '.join(OUTPUTS)}")
     from brainflops.analysis.sensitivity import explain
+    from brainflops.notebook import Sensitivity, wrapped
 
-    return explain(estimate(source, samples, seed, set), output)
+    return wrapped(explain(estimate(source, samples, seed, set), output), Sensitivity)  # type: ignore[no-any-return]
 
 
 def diff(
@@ -201,8 +199,10 @@ def diff(
 ) -> Diff:
     """What differs between two scenarios and how much each difference moves each output."""
     from brainflops.analysis.diff import diff as _diff
+    from brainflops.notebook import Diff, wrapped
 
-    return _diff(estimate(a, samples, seed, set), estimate(b, samples, seed, set))
+    found = _diff(estimate(a, samples, seed, set), estimate(b, samples, seed, set))
+    return wrapped(found, Diff)  # type: ignore[no-any-return]
 
 
 def sweep(
@@ -220,8 +220,9 @@ def sweep(
     grid = [(path, [json.dumps(v) for v in values]) for path, values in vary.items()]
     doc = _document(source, _sets(set))
     from brainflops.analysis.sweep import sweep as _sweep
+    from brainflops.notebook import Sweep, wrapped
 
-    return _sweep(doc, grid, _machines(machines), samples, seed)
+    return wrapped(_sweep(doc, grid, _machines(machines), samples, seed), Sweep)  # type: ignore[no-any-return]
 
 
 def backtest(
@@ -236,7 +237,10 @@ def backtest(
     from brainflops.analysis.backtest import backtest as _backtest
 
     # the series and variance are checked there, with the CLI's option names
-    return _backtest(series, window_years=window_years, variance=variance, seed=seed)  # type: ignore[arg-type]
+    from brainflops.notebook import Backtest, wrapped
+
+    found = _backtest(series, window_years=window_years, variance=variance, seed=seed)  # type: ignore[arg-type]
+    return wrapped(found, Backtest)  # type: ignore[no-any-return]
 
 
 def data_status() -> tuple[DataSet, ...]:

@@ -145,3 +145,27 @@ def test_log_axes_read_powers_of_ten_past_the_si_prefixes() -> None:
     assert tick_label(1e30, "FLOP") == "1 QFLOP"  # Q, quetta: the last SI prefix
     assert tick_label(1e33, "FLOP") == "$10^{33}$ FLOP"  # mathtext: 10 with a superscript 33
     assert tick_label(1e42, "FLOP/s") == "$10^{42}$ FLOP/s"
+
+
+def test_every_result_has_a_short_repr_html_and_a_long_dataframe() -> None:
+    pytest.importorskip("pandas")
+    import brainflops as bf
+
+    results = {
+        "compare": bf.compare("carlsmith-2020", samples=2_000),
+        "diff": bf.diff("carlsmith-2020", "dettmers-2015", samples=2_000),
+        "sensitivity": bf.sensitivity("carlsmith-2020", samples=2_000),
+        "sweep": bf.sweep("carlsmith-2020", {"factors.neural_backprop": [1, 2]}, samples=1_000),
+        "backtest": bf.backtest("top500"),
+    }
+    for name, result in results.items():
+        assert len(repr(result)) < 2_000, name
+        assert "<table>" in result._repr_html_(), name
+        frame = result.to_pandas()
+        assert list(frame.columns) == list(result.COLUMNS) and len(frame) > 0, name
+    # the numbers are the JSON's: carlsmith-2020 is 4.55e-4 of LineShine at HPL
+    frame = results["compare"].to_pandas()
+    row = frame[(frame.name == "LineShine") & (frame.key == "compute_hpl")]
+    assert row.set_index("statistic").value["median"] == pytest.approx(1e15 / 2.198e18, rel=1e-3)
+    sweep = results["sweep"].to_pandas()
+    assert set(sweep.point) == {0, 1} and set(sweep.value) == {1, 2}
