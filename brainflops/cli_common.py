@@ -47,12 +47,26 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ScenarioArg = Annotated[str, typer.Argument(help="A scenario file, or a bundled name.")]
+
+def bundled_names(incomplete: str) -> list[str]:
+    """Shell completion: the bundled scenarios whose names start with what was typed (file
+    names are the shell's own completion)."""
+    from brainflops.model.load import bundled_dir
+
+    names = sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+    return [n for n in names if n.startswith(incomplete)]
+
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(help="A scenario file, or a bundled name.", autocompletion=bundled_names),
+]
 ScenariosArg = Annotated[
     list[str] | None,
     typer.Argument(
         help="Scenario files, bundled names or directories (default: the bundled library).",
         show_default=False,
+        autocompletion=bundled_names,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")]

@@ -107,6 +107,16 @@ def test_completion_scripts_and_the_completions_they_ask_for() -> None:
         text=True,
     )
     assert out.stdout.split() == ["estimate"]
+    # a scenario argument completes the bundled names
+    env.update(COMP_WORDS="brainflops compare dett", COMP_CWORD="2")
+    out = subprocess.run(
+        [sys.executable, "-c", "from brainflops.cli import main; main()"],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.split() == ["dettmers-2015", "dettmers-2015-backprop", "dettmers-2015-text"]
 
 
 def test_test_tools_are_a_dependency_group_not_a_published_extra() -> None:

@@ -44,3 +44,16 @@ def test_a_plain_install_brings_everything_the_readme_runs() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {d.split(">")[0].split("=")[0].split("<")[0].strip() for d in project["dependencies"]}
     assert {"typer", "pydantic", "pyyaml", "rich", "numpy", "matplotlib"} <= names
+
+
+def test_the_citation_file_names_this_version_and_its_sources() -> None:
+    import yaml
+
+    from brainflops import __version__
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0" and citation["type"] == "software"
+    assert citation["version"] == __version__ and citation["authors"]
+    doi = {r.get("doi") for r in citation["references"]}
+    assert "10.1016/j.respol.2015.11.001" in doi  # Farmer & Lafond, the forecasts' method
+    assert "## Unreleased" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
