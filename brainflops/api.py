@@ -143,16 +143,20 @@ def estimate(
     set: Mapping[str, Any] | Sequence[str] | None = None,
     *,
     on_sampling: Callable[[], object] | None = None,
+    progress: Callable[[int, int, int], object] | None = None,
 ) -> Estimate:
     """Every output of a scenario, as draws (`.draws`) and summaries (`.stats`).
 
     `on_sampling` is called once the scenario turns out to need sampling (a scenario of
-    plain numbers is evaluated at once, without numpy).
+    plain numbers is evaluated at once, without numpy); `progress(done, total, bytes)`
+    before the first chunk of samples and after each (`bytes`: what the run's arrays need).
     """
     doc = None if isinstance(source, Scenario) and not set else _document(source, _sets(set))
     scenario = source if doc is None else validated(doc)
     assert isinstance(scenario, Scenario)
-    result = _estimate(scenario, samples, seed, where=doc, on_sampling=on_sampling)
+    result = _estimate(
+        scenario, samples, seed, where=doc, on_sampling=on_sampling, progress=progress
+    )
     return Estimate(**{f.name: getattr(result, f.name) for f in dataclasses.fields(result)})
 
 

@@ -235,7 +235,7 @@ def compare(
             selected.append(name)
             if spec is not None:
                 added[name] = spec
-        est = run_estimate(scenario, set_, samples, seed)
+        est = run_estimate(scenario, set_, samples, seed, json)
         result = run(est, load_machines(machines), machine or (), selected, added)
         kind = "answer" if brief and not json else "compare"
         show(json, kind, result, overrides=set_, machines=machines)

@@ -205,10 +205,70 @@ def run_estimate(
     ref: str, overrides: list[str] | None, samples: int, seed: int, json: bool = True
 ) -> Estimate:
     """The estimate through the API; for the terminal, rich is imported on the other core
-    while numpy samples (a scenario of plain numbers needs neither numpy nor a thread)."""
+    while numpy samples (a scenario of plain numbers needs neither numpy nor a thread).
+    A long run shows its progress on a terminal (`progress_bar`)."""
     from brainflops.api import estimate
 
-    return estimate(ref, samples, seed, set=overrides or (), on_sampling=None if json else prefetch)
+    with progress_bar(samples, quiet=json) as progress:
+        return estimate(
+            ref,
+            samples,
+            seed,
+            set=overrides or (),
+            on_sampling=None if json else prefetch,
+            progress=progress,
+        )
+
+
+LONG_RUN_SAMPLES = 2_000_000
+"""From this many samples a run may take seconds: a terminal gets a progress bar."""
+
+
+@contextmanager
+def progress_bar(samples: int, quiet: bool = False) -> Iterator[Any]:
+    """A progress callback for the engine: a bar on stderr while a long run samples, when
+    stderr is a terminal that can draw one (not TERM=dumb) and the output is not --json or
+    `quiet`. Before any run, a warning on stderr if its arrays need more than half of the
+    machine's memory."""
+    state: dict[str, Any] = {}
+
+    def told(done: int, total: int, needed: int) -> None:
+        if done == 0:
+            _warn_memory(needed)
+            if state.get("show"):
+                from rich.console import Console
+                from rich.progress import Progress
+
+                bar = Progress(console=Console(stderr=True), transient=True)
+                state["bar"], state["task"] = bar, bar.add_task("sampling", total=total)
+                bar.start()
+        elif "bar" in state:
+            state["bar"].update(state["task"], completed=done)
+
+    state["show"] = (
+        not quiet
+        and samples >= LONG_RUN_SAMPLES
+        and sys.stderr is not None
+        and sys.stderr.isatty()
+        and os.environ.get("TERM", "") != "dumb"
+    )
+    try:
+        yield told
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def _warn_memory(needed: int) -> None:
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    if needed > physical / 2:
+        stderr_line(
+            f"warning: this run needs about {needed / 1e9:.1f} GB of memory, more than half "
+            f"of this machine's {physical / 1e9:.1f} GB; fewer --samples would be safer"
+        )
 
 
 def refs(scenarios: list[str] | None) -> list[str]:

@@ -141,12 +141,14 @@ def estimate(
     where: Where = None,
     chunk: int = CHUNK,
     on_sampling: Callable[[], object] | None = None,
+    progress: Callable[[int, int, int], object] | None = None,
 ) -> Estimate:
     """Evaluate every output of a scenario over `samples` draws (in chunks of `chunk`).
 
     `where` (the document, or a path to name) locates errors in the user's file;
     `on_sampling` is called once the scenario turns out to need sampling (the command
-    line uses it to import its renderer on the other core meanwhile).
+    line uses it to import its renderer on the other core meanwhile); `progress` is told how
+    far sampling is (`evaluate.Progress`).
     """
     check_run(samples, seed)
     model = None if scenario.method == "mixture" else build(scenario)
@@ -156,7 +158,9 @@ def estimate(
         on_sampling()
     from brainflops.engine.evaluate import sampled_estimate  # numpy, only when needed
 
-    return sampled_estimate(scenario, model, samples, seed, where=where, chunk=chunk)
+    return sampled_estimate(
+        scenario, model, samples, seed, where=where, chunk=chunk, progress=progress
+    )
 
 
 def _point_estimate(

@@ -290,8 +290,8 @@ def draw_inputs(
     return source.chunk(samples)
 
 
-def check_memory(values: int, what: str) -> None:
-    """Refuse a run whose float64 arrays would not fit in MAX_DRAW_BYTES."""
+def check_memory(values: int, what: str) -> int:
+    """Refuse a run whose float64 arrays would not fit in MAX_DRAW_BYTES; the bytes it needs."""
     needed = values * 8
     if needed > MAX_DRAW_BYTES:
         raise InputError.at(
@@ -299,6 +299,12 @@ def check_memory(values: int, what: str) -> None:
             f"{what} need {needed / 1e9:.1f} GB of memory; "
             f"the limit is {MAX_DRAW_BYTES / 1024**3:.0f} GiB: use fewer samples",
         )
+    return needed
+
+
+Progress = Callable[[int, int, int], object]
+"""Told (samples done, samples in all, bytes the run's arrays need) before the first chunk
+and after each: the command line draws a progress bar from it; the engine never prints."""
 
 
 def sampled_estimate(
@@ -309,9 +315,11 @@ def sampled_estimate(
     *,
     where: Where = None,
     chunk: int = CHUNK,
+    progress: Progress | None = None,
 ) -> Estimate:
     """Monte Carlo over `samples` draws in chunks of `chunk` (`core.estimate` sends here
     every scenario with an uncertain quantity, and every mixture)."""
+    told = progress or _untold
     if model is None:
         return _mixture(scenario, samples, seed, where, chunk)
     known = {k: e for k, e in model.outputs.items() if e is not None}
@@ -322,10 +330,11 @@ def sampled_estimate(
     head = min(samples, SHARE_SAMPLES)
     scaled = scaled_outputs(known, model.quantities)
     kept = [k for k in known if k not in scaled]
-    check_memory(
+    needed = check_memory(
         samples * len(kept) + min(chunk, samples) * (streams + 2) + head * len(model.compute_parts),
         f"{len(kept)} outputs × {samples:,} samples",
     )
+    told(0, samples, needed)
     in_parts = tuple(t for e in model.compute_parts.values() for t in e)
     derived = {"compute_flops"} if known.get("compute_flops") == in_parts else set()
     full = {k: np.empty(samples) for k in kept}
@@ -358,14 +367,12 @@ def sampled_estimate(
                             window += part
                         if start < head:
                             parts[name][start : min(head, start + size)] = part[: head - start]
+            told(start + size, samples, needed)
     draws: dict[str, Array | float] = dict(full)
     part_draws: dict[str, Array | float] = dict(parts)
     for name, factor in scaled.items():
         draws[name] = draws["compute_flops"] * factor
-    for name, drawn in draws.items():
-        finite = math.isfinite(drawn) if isinstance(drawn, float) else np.isfinite(drawn).all()
-        if not finite:
-            raise not_finite(name, where, scenario)
+    _all_finite(draws, where, scenario)
 
     def summarise(item: tuple[str, Array | float]) -> Stats:
         name, drawn = item
@@ -382,6 +389,17 @@ def sampled_estimate(
         stats[name] = compute.times(factor)
     shares = _shares(part_draws, draws["compute_flops"])
     return finished(Estimate(scenario, model, samples, seed, stats, draws, shares), where)
+
+
+def _untold(done: int, total: int, needed: int) -> None:
+    """No one is told how far sampling is."""
+
+
+def _all_finite(draws: Mapping[str, Array | float], where: Where, scenario: Scenario) -> None:
+    for name, drawn in draws.items():
+        finite = math.isfinite(drawn) if isinstance(drawn, float) else np.isfinite(drawn).all()
+        if not finite:
+            raise not_finite(name, where, scenario)
 
 
 SHARE_SAMPLES = 200_000
