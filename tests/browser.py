@@ -37,6 +37,7 @@ FLAGS = [
 FIGURES_JS = """
 JSON.stringify({
   title: document.title,
+  scrollWidth: document.documentElement.scrollWidth,
   figures: [...document.querySelectorAll("figure")].map(f => {
     const svg = f.querySelector("svg");
     const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
@@ -65,6 +66,8 @@ class Loaded:
     errors: list[str] = field(default_factory=list)
     """Console errors, uncaught exceptions and failed loads, as the browser reported them."""
     screenshot: bytes = b""
+    scroll_width: int = 0
+    """The page's width as laid out: above the window's, the page scrolls sideways."""
 
 
 class Browser:
@@ -191,6 +194,7 @@ def load(page: Path, width: int = 1280, height: int = 900) -> Loaded:
             state["figures"],
             _errors(browser.events),
             base64.b64decode(shot["data"]),
+            int(state["scrollWidth"]),
         )
     finally:
         browser.close()

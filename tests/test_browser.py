@@ -35,6 +35,8 @@ def test_the_committed_report_renders_every_figure_without_an_error(tmp_path: Pa
         assert figure["title"], figure
         assert figure["texts"] > 3 and figure["selectable"], figure  # text, not paths
     assert page.screenshot.startswith(b"\x89PNG")
+    # no sideways scroll at 1280 px: a wide table scrolls in its own box, not the page
+    assert page.scroll_width <= 1280, page.scroll_width
 
 
 def test_the_check_sees_a_missing_figure_and_a_console_error(tmp_path: Path) -> None:

@@ -61,6 +61,8 @@ def test_plain() -> None:
         ("conversion.flop_per_unit", "FLOP per unit (conversion)"),
         ("energy.brain_power_w", "brain power, W (energy)"),
         ("component choice", "component choice"),  # a mixture's parts are words already
+        # a component given as a file keeps its name whole, never "yaml (within my-part)"
+        ("within my-part.yaml", "within my-part.yaml"),
     ],
 )
 def test_readable_input_names(path: str, label: str) -> None:

@@ -119,17 +119,23 @@ def _si_axis(axis: Any, unit: str, base: int = 10) -> None:
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     axis.set_major_locator(LogLocator(base=base, numticks=40))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v, unit)))
+
+    def label(value: float, _pos: int) -> str:
+        # one notation per axis: past the last prefix (Q, 1e30) every tick is a power of ten
+        return tick_label(value, unit, powers=max(axis.get_view_interval()) >= 1e33)
+
+    axis.set_major_formatter(FuncFormatter(label))
     axis.set_minor_locator(LogLocator(base=10, subs=(1.0,), numticks=80))
     axis.set_minor_formatter(NullFormatter())
 
 
-def tick_label(value: float, unit: str, *, plain: bool = False) -> str:
-    """An SI prefix up to Q (1e30); past the prefixes a power of ten, `10^33 FLOP` (as
-    matplotlib's mathtext, or `1e33 FLOP` for `svgplot`: `plain`)."""
+def tick_label(value: float, unit: str, *, plain: bool = False, powers: bool = False) -> str:
+    """An SI prefix up to Q (1e30); past the prefixes, or for every tick of an axis that
+    reaches past them (`powers`), a power of ten, `10^33 FLOP` (as matplotlib's mathtext,
+    or `1e33 FLOP` for `svgplot`: `plain`)."""
     if value <= 0:
         return ""
-    if value < 1e33:
+    if value < 1e33 and not powers:
         return si(value, unit, digits=1)
     exponent = round(math.log10(value))
     if abs(value / 10**exponent - 1) >= 1e-9:
@@ -365,11 +371,12 @@ def training(data: FigureData) -> str:
     ax = fig.add_subplot()
     runs = data["runs"]
     ax.plot([r["year"] for r in runs], [r["flop"] for r in runs], "o", ms=3.5, color="#2ca02c")
-    for r in sorted(runs, key=lambda r: -r["flop"])[:2]:
+    # the two largest, one label above and one below its dot: near ones never overlap
+    for r, rise in zip(sorted(runs, key=lambda r: -r["flop"])[:2], (6, -6), strict=False):
         ax.annotate(
             r["model"],
             (r["year"], r["flop"]),
-            xytext=(-5, 0),
+            xytext=(-5, rise),
             textcoords="offset points",
             ha="right",
             va="center",
@@ -500,7 +507,8 @@ def cdf_overlay(data: FigureData) -> str:
             clip_on=False,
             label=f"point estimates ({len(points)})",
         )
-    dashes = ("--", ":", "-.", (0, (6, 2, 1, 2)), (0, (1, 3)))
+    # dashed, dotted, dash-dot, dash-dot-dot, long dashes: no two machines look alike
+    dashes = ("--", ":", "-.", (0, (3, 1, 1, 1, 1, 1)), (0, (10, 3)))
     for line, dash in zip(data["lines"], dashes, strict=False):
         ax.axvline(line["value"], color="#333333", ls=dash, lw=0.9, label=line["label"])
     ax.set_xscale("log")

@@ -164,6 +164,8 @@ def readable(path: str) -> str:
     `factors.dendritic_spikes` -> "dendritic spikes (factor)". The path itself stays in
     tables and JSON, where it is what a user types into `--set`.
     """
+    if " " in path:  # a mixture's "component choice" or "within NAME" (NAME may be a file)
+        return path
     parts = path.split(".")
     words = parts[-1].split("_")
     unit = f", {_UNIT_WORDS[words[-1]]}" if len(words) > 1 and words[-1] in _UNIT_WORDS else ""
