@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,22 +50,72 @@ def interval(p5: float, p95: float, unit: str) -> str:
 
 
 def print_table(console: Console, table: Table) -> None:
-    """On a narrow terminal (a CI log of 80 columns) names wrap; numbers are never cut to "…".
+    """On a narrow terminal (a CI log of 80 columns) names wrap between words; no word or
+    number is ever split or cut.
 
-    Right-aligned columns hold numbers: they keep their full width, and the text columns
-    wrap (or fold, for one long word) to make room.
+    Right-aligned columns hold numbers: they keep their whole width, and the text columns
+    wrap. A table that still splits a word, or does not fit, is printed as a list instead.
     """
     for column in table.columns:
         column.overflow = "fold"
-        if column.justify == "right":
-            column.no_wrap = True
-            column.min_width = max(
-                (Text.from_markup(c).cell_len for c in column.cells if isinstance(c, str)),
-                default=0,
-            )
-        else:
-            column.no_wrap = False
-    console.print(table)
+        column.no_wrap = column.justify == "right"
+        if column.no_wrap:
+            column.min_width = _longest_word(column)
+    with console.capture() as captured:
+        console.print(table)
+    text = captured.get()
+    if not _whole(table, text, console.width):
+        _print_as_list(console, table)
+        return
+    console.file.write(text)
+
+
+_RULES = re.compile(r"[\u2500-\u257f]+")
+"""Box-drawing characters: a table's rules, not its words."""
+
+
+def _whole(table: Table, text: str, width: int) -> bool:
+    """Every line within `width`, and every word of every cell shown whole."""
+    plain = Text.from_ansi(text).plain
+    if any(Text(line).cell_len > width for line in plain.splitlines()):
+        return False
+    shown = set(_RULES.sub(" ", plain).split())
+    cells = [*(c for column in table.columns for c in column.cells)]
+    cells += [column.header for column in table.columns]
+    return all(word in shown for cell in cells for word in _plain(cell).split())
+
+
+def _plain(cell: Any) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return Text.from_markup(cell).plain if isinstance(cell, str) else str(cell)
+
+
+def _longest_word(column: Any) -> int:
+    """A column's longest word (its longest cell where cells may not wrap), header too."""
+    cells = [_plain(c) for c in column.cells] + [_plain(column.header)]
+    pieces = cells if column.no_wrap else [w for c in cells for w in c.split()]
+    return max((Text(p).cell_len for p in pieces), default=0)
+
+
+def _print_as_list(console: Console, table: Table) -> None:
+    """A table too wide for the terminal without splitting a word: one entry per row, the
+    first cell, then "header: cell" for the others, wrapped between words."""
+    import textwrap
+
+    if table.title:
+        console.print(escape(_plain(table.title)), highlight=False)
+    columns = [[_plain(c) for c in column.cells] for column in table.columns]
+    headers = [_plain(c.header) for c in table.columns]
+    for row in zip(*columns, strict=True):
+        parts = [f"{h}: {v}" for h, v in zip(headers[1:], row[1:], strict=True) if v.strip()]
+        line = f"- {row[0]}" + (f": {'; '.join(parts)}" if parts else "")
+        wrapped = textwrap.wrap(
+            line, console.width, subsequent_indent="  ", break_long_words=False,
+            break_on_hyphens=False,
+        )  # fmt: skip
+        for piece in wrapped:
+            console.print(escape(piece), highlight=False)
 
 
 def _footer(console: Console, samples: int, seed: int) -> None:
@@ -80,10 +131,13 @@ def print_ran(console: Console, ran: dict[str, Any]) -> None:
 
 
 def _source(console: Console, scenario: Scenario) -> None:
+    """The citation, wrapped between words; its URL whole on a line of its own (a terminal
+    that is narrower shows it on two rows, but it stays one URL to copy or click)."""
     src = scenario.source
     if src is not None:
-        text = src.citation + (f" {src.url}" if src.url else "")
-        console.print(f"[dim]Source: {escape(text)}[/dim]")
+        console.print(f"[dim]Source: {escape(src.citation)}[/dim]")
+        if src.url:
+            console.print(f"[dim]{escape(src.url)}[/dim]", soft_wrap=True)
 
 
 def _source_figure(console: Console, s: Scenario) -> None:
@@ -562,7 +616,7 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
     rows = _leaf_rows(d)
     for path, a, b in rows:
         params.add_row(escape(path), escape(_value_text(a)), escape(_value_text(b)))
-    console.print(params)
+    print_table(console, params)
     if any("/" in path for path, _, _ in rows):
         console.print(
             "[dim]populations.a/b: population a of the first scenario set against b of the"
@@ -579,7 +633,7 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
         point = o.ratio.p5 == o.ratio.p95
         span = "" if point else f"{ratio(o.ratio.p5)} – {ratio(o.ratio.p95)}"
         ratios.add_row(LABELS[name], ratio(o.ratio.median), span)
-    console.print(ratios)
+    print_table(console, ratios)
     chosen = d.outputs[output]
     if chosen.attribution:
         table = Table(
