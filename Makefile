@@ -30,8 +30,8 @@ demo: $(DEMO_STAMP)
 test: lint typecheck unit check-scenarios check-report
 
 lint: $(STAMP)
-	$(BIN)/ruff check brainflops tests benchmarks
-	$(BIN)/ruff format --check brainflops tests benchmarks
+	$(BIN)/ruff check brainflops tests benchmarks action
+	$(BIN)/ruff format --check brainflops tests benchmarks action
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict brainflops
