@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from brainflops.errors import BrainflopsError
 from brainflops.render.svgplot import Plot, log_ticks, text_width
-from brainflops.render.units import plain, si
+from brainflops.render.units import LABELS, plain, si
 
 FINGERPRINT = re.compile(r"<!-- brainflops-data-sha256: ([0-9a-f]{64}) -->")
 SEAL = re.compile(r"<!-- brainflops-svg-sha256: ([0-9a-f]{64}) -->")
@@ -746,8 +746,9 @@ def distribution(
     _si_axis(ax.xaxis, UNIT_OF.get(output, ""), base=1000 if wide else 10)
     if not pdf:
         ax.set_ylim(0, 1)
-    ax.set_xlabel(output)
-    ax.set_ylabel("density per decade" if pdf else "P(output ≤ x)")
+    unit = UNIT_OF.get(output, "")
+    ax.set_xlabel(f"brain {LABELS.get(output, output)}" + (f", {unit}" if unit else ""))
+    ax.set_ylabel("density per decade" if pdf else f"P({LABELS.get(output, output)} ≤ x)")
     ax.grid(color="#eeeeee", lw=0.5)
     ax.legend(fontsize=8, frameon=False, loc="lower right" if not pdf else "upper right")
     return fig
