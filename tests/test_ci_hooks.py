@@ -19,19 +19,23 @@ BROKEN = "brainflops: 1\nname: bad\ntitle: t\nmethod: stated\nstated: {compute: 
 """Line 5, column 19: a compute below 0."""
 
 
-def project(tmp: Path) -> Path:
-    """A user's project: two bundled scenarios and their committed report, in git."""
+def project(tmp: Path, *, whole: bool = False) -> Path:
+    """A project in git: a clean copy of this repository's scenarios and committed report
+    (`whole`), or two bundled scenarios and a report of theirs written here."""
     repo = tmp / "project"
-    (repo / "scenarios").mkdir(parents=True)
-    for name in ("dettmers-2015", "moravec-1998"):
-        shutil.copy(ROOT / "scenarios" / f"{name}.yaml", repo / "scenarios")
-    brainflops = [sys.executable, "-m", "brainflops"]
-    subprocess.run(
-        [*brainflops, "report", "scenarios/", "-o", "docs/report", "-n", "2000"],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
+    if whole:
+        shutil.copytree(ROOT / "scenarios", repo / "scenarios")
+        shutil.copytree(ROOT / "docs" / "report", repo / "docs" / "report")
+    else:
+        (repo / "scenarios").mkdir(parents=True)
+        for name in ("dettmers-2015", "moravec-1998"):
+            shutil.copy(ROOT / "scenarios" / f"{name}.yaml", repo / "scenarios")
+        subprocess.run(
+            [sys.executable, "-m", "brainflops", "report", "scenarios/", "-o", "docs/report"],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
@@ -55,8 +59,7 @@ def local_config(repo: Path) -> None:
     hooks = []
     for hook in shipped:
         entry = hook["entry"].replace("brainflops", f"{sys.executable} -m brainflops", 1)
-        args = [*hook["args"], *(["-n", "2000"] if hook["id"] == "brainflops-report-check" else [])]
-        hooks.append({**hook, "entry": entry, "language": "system", "args": args})
+        hooks.append({**hook, "entry": entry, "language": "system"})
     config = {"repos": [{"repo": "local", "hooks": hooks}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
 
@@ -78,7 +81,7 @@ def test_the_shipped_hooks_pass_a_clean_project_and_stop_a_broken_scenario(tmp_p
     shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"] for h in shipped} == {"brainflops-check", "brainflops-report-check"}
     assert all(h["language"] == "python" for h in shipped)
-    repo = project(tmp_path)
+    repo = project(tmp_path, whole=True)  # the hooks' own arguments: scenarios/, docs/report
     local_config(repo)
     clean = pre_commit(repo, tmp_path)
     assert clean.returncode == 0, clean.stdout + clean.stderr
@@ -102,8 +105,7 @@ def test_the_action_annotates_a_broken_line_and_passes_a_clean_project(tmp_path:
     steps = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
     assert "action/check.py" in steps[-1]["run"]  # the script tested here is the one it runs
     repo = project(tmp_path)
-    # the committed report was written with 2,000 samples: check it the same way
-    passed = action(repo, "scenarios/", "")
+    passed = action(repo, "scenarios/", "docs/report")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     (repo / "scenarios" / "bad.yaml").write_text(BROKEN, encoding="utf-8")
     failed = action(repo, "scenarios/", "docs/report")

@@ -44,6 +44,8 @@ GLOBAL = [
     ["data", "status"],
     ["backtest"],
     ["diff", "carlsmith-2020", "dettmers-2015", "-n", "2000"],
+    ["check", "-n", "2000"],
+    ["sweep", "carlsmith-2020", "--vary", "factors.neural_backprop=1,2", "-n", "1000"],
 ]
 
 
