@@ -97,26 +97,23 @@ def test_completion_scripts_and_the_completions_they_ask_for() -> None:
     script = invoke("completion", "bash")
     assert script.exit_code == 0 and "_BRAINFLOPS_COMPLETE=complete_bash" in script.stdout
     assert invoke("completion", "tcsh").exit_code == 2
-    env = {**os.environ, "_BRAINFLOPS_COMPLETE": "complete_bash"}
-    env.update(COMP_WORDS="brainflops est", COMP_CWORD="1")
-    out = subprocess.run(
-        [sys.executable, "-c", "from brainflops.cli import main; main()"],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout.split() == ["estimate"]
+
+    def completions(words: str, word: int) -> list[str]:
+        env = {**os.environ, "_BRAINFLOPS_COMPLETE": "complete_bash"}
+        env.update(COMP_WORDS=words, COMP_CWORD=str(word))
+        out = subprocess.run(
+            [sys.executable, "-c", "from brainflops.cli import main; main()"],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.split()
+
+    assert completions("brainflops est", 1) == ["estimate"]
     # a scenario argument completes the bundled names
-    env.update(COMP_WORDS="brainflops compare dett", COMP_CWORD="2")
-    out = subprocess.run(
-        [sys.executable, "-c", "from brainflops.cli import main; main()"],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout.split() == ["dettmers-2015", "dettmers-2015-backprop", "dettmers-2015-text"]
+    dettmers = ["dettmers-2015", "dettmers-2015-backprop", "dettmers-2015-text"]
+    assert completions("brainflops compare dett", 2) == dettmers
 
 
 def test_test_tools_are_a_dependency_group_not_a_published_extra() -> None:
