@@ -61,6 +61,11 @@ def print_table(console: Console, table: Table) -> None:
         column.no_wrap = column.justify == "right"
         if column.no_wrap:
             column.min_width = _longest_word(column)
+    from rich.measure import Measurement
+
+    if Measurement.get(console, console.options, table).maximum <= console.width:
+        console.print(table)  # nothing wraps: nothing can be split
+        return
     with console.capture() as captured:
         console.print(table)
     text = captured.get()
