@@ -63,7 +63,8 @@ def print_table(console: Console, table: Table) -> None:
             column.min_width = _longest_word(column)
     from rich.measure import Measurement
 
-    if Measurement.get(console, console.options, table).maximum <= console.width:
+    unbounded = console.options.update(max_width=1_000_000)  # get clamps to the width
+    if Measurement.get(console, unbounded, table).maximum <= console.width:
         console.print(table)  # nothing wraps: nothing can be split
         return
     with console.capture() as captured:
