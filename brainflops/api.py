@@ -263,9 +263,10 @@ def data_import(kind: str, file: str | Path, *, list: str | None = None) -> Path
     CSV exports). A bad file raises InputError and changes nothing. Returns the stored file.
     """
     from brainflops.model import imports
-    from brainflops.model.data import KINDS, forget, validated_rows, validated_top500
+    from brainflops.model.data import forget, validated_rows, validated_top500
     from brainflops.model.machines import AiSystem, TrainingRun
 
+    _known_kind(kind)
     path = Path(file)
     shown = str(file)
     if kind == "top500":
@@ -275,7 +276,7 @@ def data_import(kind: str, file: str | Path, *, list: str | None = None) -> Path
         validated_top500([(1, r) for r in rows], shown)
         text = imports.to_csv(imports.TOP500_COLUMNS, rows)
         what = f"TOP500 lists imported: {', '.join(r['list'] for r in rows)}"
-    elif kind in ("epoch-clusters", "epoch-models"):
+    else:  # epoch-clusters or epoch-models
         clusters = kind == "epoch-clusters"
         read = imports.read_epoch_clusters if clusters else imports.read_epoch_models
         lines = read(path, shown)
@@ -283,8 +284,6 @@ def data_import(kind: str, file: str | Path, *, list: str | None = None) -> Path
         columns = imports.AI_COLUMNS if clusters else imports.RUN_COLUMNS
         text = imports.to_csv(columns, (r for _, r in lines))
         what = f"Epoch AI export ({len(lines)} rows), from {path.name}"
-    else:
-        raise InputError.at("KIND", f"unknown data set {kind!r}; known: {', '.join(KINDS)}")
     from brainflops.io.userdata import write_user
 
     written = write_user(kind, what, text)
@@ -296,13 +295,19 @@ def data_reset(kind: str) -> bool:
     """Remove the user's import of a data set: the bundled rows alone again. False if there
     was none."""
     from brainflops.io.userdata import remove_user
-    from brainflops.model.data import KINDS, forget
+    from brainflops.model.data import forget
 
-    if kind not in KINDS:
-        raise InputError.at("KIND", f"unknown data set {kind!r}; known: {', '.join(KINDS)}")
+    _known_kind(kind)
     removed = remove_user(kind)
     forget()
     return removed
+
+
+def _known_kind(kind: str) -> None:
+    from brainflops.model.data import KINDS
+
+    if kind not in KINDS:
+        raise InputError.at("KIND", f"unknown data set {kind!r}; known: {', '.join(KINDS)}")
 
 
 def _stored(kind: str) -> list[dict[str, str]]:

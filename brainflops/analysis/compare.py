@@ -375,7 +375,7 @@ def compare(
     )
     number1 = newest(machines)
     newest_row = next((r for r in rows if r.machine is number1), None)
-    trend = next((p for p in resolved if p.series == "top500" and p.trend is not None), None)
+    trend = next((p for p in resolved if p.series == "top500" and p.walk is not None), None)
     binding = (
         None
         if newest_row is None or trend is None

@@ -166,9 +166,16 @@ def simulate(
     to the next list) may be short. A cap clips the walk where it would pass it, and the
     walk continues from the cap, per step.
     """
-    noise = rng.standard_normal((paths, dates.size), dtype=np.float32)
-    drift = walk.drift_per_year + walk.drift_se * rng.standard_normal(paths)
+    noise, drift = _noise_and_drift(walk, rng, paths, dates.size)
     return shaped(walk, dates, wander(walk, dates, noise), drift, shape)
+
+
+def _noise_and_drift(
+    walk: Walk, rng: np.random.Generator, paths: int, steps: int
+) -> tuple[AnyArray, Array]:
+    """Each path's standard normal steps, then its drift (the estimate plus its error)."""
+    noise = rng.standard_normal((paths, steps), dtype=np.float32)
+    return noise, walk.drift_per_year + walk.drift_se * rng.standard_normal(paths)
 
 
 def wander(walk: Walk, dates: Array, noise: AnyArray) -> AnyArray:
@@ -262,9 +269,7 @@ def _draws(walk: Walk, seed: int, key: str, until: float) -> tuple[Array, Array,
     dates = list_dates(walk.start_year, until)
     if dates.size == 0:
         raise InputError.at(key, f"the series already reaches past {until:.0f}")
-    rng = stream(seed, key)
-    noise = rng.standard_normal((PATHS, dates.size), dtype=np.float32)
-    drift = walk.drift_per_year + walk.drift_se * rng.standard_normal(PATHS)
+    noise, drift = _noise_and_drift(walk, stream(seed, key), PATHS, dates.size)
     return dates, wander(walk, dates, noise), drift
 
 

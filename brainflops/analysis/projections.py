@@ -300,13 +300,9 @@ class Projection:
 
     name: str
     spec: ProjectionSpec
-    trend: Fit | None
-    """The growth of the series, through its newest observation."""
     efficiency: Fit | None = None
     """FLOP/J over time (power caps), or FLOP/s per dollar (spending caps), through the
     newest observation."""
-    start_year: float | None = None
-    """The date of the newest observation, where the projection starts."""
     walk: Walk | None = None
     """The series as a random walk (None: a fixed doubling time, an assumption)."""
     stream_key: str = ""
@@ -393,7 +389,7 @@ class Projection:
         observation (a limit already passed slows growth from there on)."""
         spec = self.spec
         assert isinstance(spec, FabricationLimitProjection)
-        return max(spec.scaling_ends, self.start_year or -math.inf)
+        return max(spec.scaling_ends, self.walk.start_year if self.walk else -math.inf)
 
     def year_reached(self, log2_target: Array) -> Array:
         """The year a fixed doubling time (an assumption, not a forecast) meets each target
@@ -426,12 +422,12 @@ def _fitted(
     points = ai_points() if ai else top500_points(figure)
     to_year = math.inf if spec.to_list is None else list_year(spec.to_list)
     try:
-        trend, start = anchored_fit(points, spec.from_list, spec.to_list)
+        series_fit(points, spec.from_list, spec.to_list)  # the window grew (its check)
         walk = walk_of(points, list_year(spec.from_list), to_year, on_lists=not ai)
     except InputError as exc:  # say which projection's window it is
         raise InputError([replace(p, path=f"projection {name}") for p in exc.problems]) from None
     key = f"{spec.series}:{getattr(figure, '__name__', 'figure')}:{spec.from_list}:{spec.to_list}"
-    fitted = Projection(name, spec, trend, None, start, walk, key)
+    fitted = Projection(name, spec, None, walk, key)
     if isinstance(spec, TrendProjection | FabricationLimitProjection):
         return fitted
     if ai:

@@ -283,6 +283,10 @@ class Top500Aggregate(Frozen):
         return self
 
 
+DERIVED = "derived by brainflops"
+"""How the source of a figure brainflops derived from a reported chip count begins."""
+
+
 class AiSystem(Frozen):
     """One row of ai_supercomputers.csv: Epoch AI, "GPU Clusters" (CC BY 4.0)."""
 
@@ -329,7 +333,7 @@ class AiSystem(Frozen):
         """As a machine to compare with: BF16 dense peak, and FP8 where Epoch gives it."""
         epoch = self.certainty != "Secondary"  # else: gathered from secondary reports
         credit = f"Epoch AI, GPU Clusters (CC BY 4.0); {self.source}" if epoch else self.source
-        derived = f"derived by brainflops: chips × dense peak per chip; {self.source}"
+        derived = f"{DERIVED}: chips × dense peak per chip; {self.source}"
         figures: dict[str, Any] = {}
         if self.bf16_dense_flops is not None:
             figures["bf16_dense_flops"] = self.bf16_dense_flops

@@ -192,7 +192,9 @@ _FIGURE_NAMES = {
 def estimated_figures(machine: Machine) -> list[str]:
     """The figures of an AI system that are estimates derived by brainflops from a reported
     chip count (not Epoch AI's), by key."""
-    return [k for k, src in machine.sources.items() if src.startswith("derived by brainflops")]
+    from brainflops.model.machines import DERIVED
+
+    return [k for k, src in machine.sources.items() if src.startswith(DERIVED)]
 
 
 def estimate_note(machine: Machine) -> str:
