@@ -179,6 +179,21 @@ def test_parity_years_of_a_line_are_its_first_list_at_or_above() -> None:
     assert far.beyond_horizon == (True, True, True)
 
 
+def test_a_percentile_between_a_year_and_past_the_horizon_is_past_the_horizon() -> None:
+    """100 of 2,000 draws met in 2037, the rest past 2200: the 5th percentile sits at
+    virtual index 1,999 × 0.05 = 99.95, between the 100th year (2037.46) and the first past
+    the horizon. Interpolating with the sentinel gave 2037.46 + 0.95 × (1e8 - 2037.46),
+    about 95 million, printed as a year; it is past 2200."""
+    still = replace(_projection(), walk=_still(2026.46, 18.0, 0.1))
+    draws = np.array([10**19.05] * 100 + [1e36] * 1_900)  # 2037.46, and 2206 (past 2200)
+    years = parity_years(still, draws)
+    assert years.year_p5 is None and years.year_median is None and years.year_p95 is None
+    assert years.beyond_horizon == (True, True, True) and years.beyond == 2200
+    # 101 met: index 99 and 100 are both 2037.46
+    met = parity_years(still, np.array([10**19.05] * 101 + [1e36] * 1_899))
+    assert met.year_p5 == 2037.46 and met.beyond_horizon == (False, True, True)
+
+
 def test_a_point_brain_gets_probabilities_between_0_and_1() -> None:
     """dettmers-2015 (one number): every fitted projection whose median year lies in
     2030-2100 has some year with 0 < P < 1, and P never falls as the years pass."""

@@ -641,11 +641,7 @@ def parity_years(
         first_year=past.first_year,
         limit=projection.limit_beyond(float(log2_target.max())) if years[-1] >= _NEVER else None,
         forecast=projection.forecast,
-        beyond_horizon=(
-            _BEYOND <= p5 < _NEVER,
-            _BEYOND <= p50 < _NEVER,
-            _BEYOND <= p95 < _NEVER,
-        ),
+        beyond_horizon=(_past_horizon(p5), _past_horizon(p50), _past_horizon(p95)),
     )
 
 
@@ -663,7 +659,14 @@ def _repeat(size: int, pairs: int) -> AnyArray:
 
 
 def _shown(value: float) -> float | None:
-    return None if value >= _BEYOND else value
+    """A percentile as a year; None past the last list: a percentile interpolated between a
+    year and a sample past the horizon (or never) is past the horizon too, not a year."""
+    return None if value > _LAST_LIST else value
+
+
+def _past_horizon(value: float) -> bool:
+    """Past the last list without being "never" (exactly _NEVER: every pair beyond a limit)."""
+    return _LAST_LIST < value < _NEVER
 
 
 def projection_set(
