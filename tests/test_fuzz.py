@@ -393,6 +393,18 @@ def test_structured_set_options_never_crash(path: str, value: str, command: str)
     no_traceback(invoke(command, "dettmers-2015", "--set", f"{path}={value}", "-n", "2000"))
 
 
+@FUZZ
+@given(
+    index=st.one_of(st.integers(-2, 7).map(str), st.sampled_from(["", "x", "01", "٣", "1e0"])),
+    field=st.sampled_from(["weight", "scenario", "weight.x", ""]),
+    value=st.sampled_from(TOKENS),
+)
+def test_set_on_list_items_never_crashes(index: str, field: str, value: str) -> None:
+    """Round 3: a number in a --set path indexes a list (a mixture's components)."""
+    path = ".".join(p for p in ("components", index, field) if p)
+    no_traceback(invoke("estimate", "aiimpacts-2015-survey", "--set", f"{path}={value}", "-n", "2000"))
+
+
 FIGURES = [
     "hpl_rmax_flops", "hpcg_flops", "memory_bytes", "power_w", "graph500_teps",
     "bf16_dense_flops", "fp8_dense_flops", "fp64_peak_flops", "hardware_cost_usd",

@@ -113,3 +113,29 @@ def test_a_mixture_takes_no_populations(tmp_path: Any) -> None:
         encoding="utf-8",
     )
     assert_input_error(invoke("validate", str(path)), "method 'mixture' takes no populations")
+
+
+def test_set_reaches_a_component_weight_by_its_index(mixture: Path) -> None:
+    # weights 0.3/0.7 -> 0.3/0.1: 75% of samples at 1e15, so the median is 1e15
+    doc = json.loads(
+        invoke("estimate", str(mixture), "--json", "--set", "components.1.weight=0.1").stdout
+    )
+    assert doc["compute_flops"]["median"] == 1e15
+    assert doc["overrides"] == ["components.1.weight=0.1"]
+
+
+@pytest.mark.parametrize(
+    ("assignment", "fragment"),
+    [
+        ("components.2.weight=1", "components has 2 items: index 2 is not 0 to 1"),
+        ("components.one.weight=1", "components is a list: 'one' is not an index (0 to 1)"),
+        ("components.-1.weight=1", "components is a list: '-1' is not an index (0 to 1)"),
+        ("components.0.weight=0", "components.0.weight: Input should be greater than 0"),
+        ("components.0.scenario.x=1", "components.0.scenario is a value, not a mapping"),
+    ],
+)
+def test_set_on_a_list_item_is_refused_clearly(
+    mixture: Path, assignment: str, fragment: str
+) -> None:
+    result = invoke("estimate", str(mixture), "--set", assignment)
+    assert_input_error(result, fragment)

@@ -309,47 +309,70 @@ def apply_set(doc: Document, assignment: str) -> Document:
 
 
 def set_value(doc: Document, path: str, value: Any, origin: str) -> Document:
-    """The document with the (parsed) value at a dotted path; the value is marked `origin`."""
+    """The document with the (parsed) value at a dotted path; the value is marked `origin`.
+
+    A number in the path indexes a list: `components.1.weight` is the second component's.
+    """
     parts = path.split(".")
     if not all(parts) or len(parts) > MAX_SET_DEPTH or parts[0] in NOT_SETTABLE:
         raise InputError.at(origin, f"{path!r} cannot be set")
     data = dict(doc.data)  # copied along the path below, so the document stays as it was
     node: Any = data
-    for depth, part in enumerate(parts[:-1]):
-        if not isinstance(node, dict):
-            above = ".".join(parts[:depth])
-            raise InputError.at(origin, f"{above} is a value, not a mapping")
-        if part not in node:
-            if depth == 1 and parts[0] in _NEW_KEYS_REFUSED:
+    where: list[str | int] = []
+    for depth, part in enumerate(parts):
+        above = ".".join(parts[:depth])
+        key: str | int
+        if isinstance(node, list):
+            key = _index(node, part, above, origin)
+        elif isinstance(node, dict):
+            key = part
+            if part not in node and depth == 1 and parts[0] in _NEW_KEYS_REFUSED:
                 _refuse_new(origin, parts[0], part, node)
-            node[part] = {}
         else:
-            node[part] = dict(node[part]) if isinstance(node[part], dict) else node[part]
-        node = node[part]
-    if not isinstance(node, dict):
-        above = ".".join(parts[:-1])
-        raise InputError.at(origin, f"{above} is a value, not a mapping")
-    if len(parts) == 2 and parts[0] in _NEW_KEYS_REFUSED and parts[1] not in node:
-        _refuse_new(origin, parts[0], parts[1], node)
-    node[parts[-1]] = value
-    values = {p: v for p, v in doc.values.items() if p[: len(parts)] != tuple(parts)}
-    keys = {p: v for p, v in doc.keys.items() if p[: len(parts)] != tuple(parts)}
+            raise InputError.at(origin, f"{above} is a value, not a mapping")
+        where.append(key)
+        if depth == len(parts) - 1:
+            node[key] = value
+        elif isinstance(node, dict) and key not in node:
+            node[key] = {}
+        elif isinstance(node[key], dict | list):
+            node[key] = type(node[key])(node[key])
+        node = node[key]
+    at = tuple(where)
+    values = {p: v for p, v in doc.values.items() if p[: len(at)] != at}
+    keys = {p: v for p, v in doc.keys.items() if p[: len(at)] != at}
     marked = Position(origin)
 
-    def mark(sub: Any, where: tuple[Any, ...]) -> None:
-        values[where] = marked
-        keys[where] = marked
+    def mark(sub: Any, here: tuple[Any, ...]) -> None:
+        values[here] = marked
+        keys[here] = marked
         if isinstance(sub, dict):
             for k, v in sub.items():
-                mark(v, (*where, k))
+                mark(v, (*here, k))
         elif isinstance(sub, list):
             for i, v in enumerate(sub):
-                mark(v, (*where, i))
+                mark(v, (*here, i))
 
-    mark(value, tuple(parts))
-    for depth in range(1, len(parts)):
-        values.setdefault(tuple(parts[:depth]), marked)
+    mark(value, at)
+    for depth in range(1, len(at)):
+        values.setdefault(at[:depth], marked)
     return Document(path=doc.path, data=data, values=values, keys=keys)
+
+
+def _index(items: list[Any], part: str, above: str, origin: str) -> int:
+    """A list item's index from a path part: 0 to len - 1, written in plain digits."""
+    if not items:
+        raise InputError.at(origin, f"{above} is an empty list: no item to set")
+    if not part.isascii() or not part.isdigit():
+        raise InputError.at(
+            origin, f"{above} is a list: {part!r} is not an index (0 to {len(items) - 1})"
+        )
+    index = int(part)
+    if index >= len(items):
+        raise InputError.at(
+            origin, f"{above} has {len(items)} items: index {index} is not 0 to {len(items) - 1}"
+        )
+    return index
 
 
 def _refuse_new(origin: str, section: str, name: str, node: dict[str, Any]) -> None:
