@@ -25,6 +25,8 @@ _API = (
     "data_status",
     "diff",
     "estimate",
+    "explore",
+    "export_model",
     "load",
     "sensitivity",
     "sweep",
@@ -54,6 +56,12 @@ if TYPE_CHECKING:
     )
     from brainflops.api import (
         estimate as estimate,
+    )
+    from brainflops.api import (
+        explore as explore,
+    )
+    from brainflops.api import (
+        export_model as export_model,
     )
     from brainflops.api import (
         load as load,
@@ -88,6 +96,8 @@ __all__ = [  # noqa: RUF022 (the version, then the API in _API's order)
     "data_status",
     "diff",
     "estimate",
+    "explore",
+    "export_model",
     "load",
     "sensitivity",
     "sweep",

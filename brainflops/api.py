@@ -247,6 +247,59 @@ def backtest(
     return wrapped(found, Backtest)  # type: ignore[no-any-return]
 
 
+def export_model(
+    source: Source, set: Mapping[str, Any] | Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The scenario's model as plain data (what `brainflops export-model` prints): every
+    input with its `--set` path, value and slider range, and every output as a sum of
+    products of the inputs (docs/explore.md)."""
+    from brainflops.engine.export import model_document
+
+    return model_document(load(source, set))
+
+
+def explore(
+    source: Source | Sequence[Source],
+    *,
+    set: Mapping[str, Any] | Sequence[str] | None = None,
+    machines: str | Path | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> str:
+    """The explorer page (self-contained HTML) for one scenario or several: sliders over
+    every input, the brain's figures, its ratios to the newest machines and the parity
+    years, recomputed in the browser from the exported model."""
+    from brainflops import __version__
+    from brainflops.analysis.explore import explorer_document
+    from brainflops.render.explore import page
+
+    sources: list[Source] = (
+        [source] if isinstance(source, str | Path | Mapping | Scenario) else list(source)
+    )
+    estimates = [estimate(s, samples, seed, set) for s in sources]
+    pairs = zip(sources, estimates, strict=True)
+    document = explorer_document(
+        [e.scenario for e in estimates],
+        _machines(machines),
+        seed,
+        full={e.scenario.name: e.stats["compute_flops"] for e in estimates},
+        refs={e.scenario.name: _ref(s, e.scenario) for s, e in pairs},
+        sets=_sets(set),
+        version=__version__,
+    )
+    return page(document)
+
+
+def _ref(source: Source, scenario: Scenario) -> str:
+    """What names a scenario on the command line: its file or bundled name as given, else
+    (YAML text, a dict, a loaded Scenario) its name."""
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and not source.lstrip().startswith("{")
+    ):
+        return str(source)
+    return scenario.name
+
+
 def data_status() -> tuple[DataSet, ...]:
     """Each data set: rows, the date of its newest row, source, licence, and the user's
     import merged over it, if any."""

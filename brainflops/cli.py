@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from brainflops import __version__, cli_data, cli_forecasts
+from brainflops import __version__, cli_data, cli_explore, cli_forecasts
 from brainflops.cli_common import (
     JsonOpt,
+    MachinesOpt,
     PlotSamplesOpt,
     SamplesOpt,
     ScenarioArg,
@@ -54,8 +55,9 @@ def _version(value: bool) -> None:
         raise typer.Exit
 
 
-COMMAND_MODULES = (cli_data, cli_forecasts)
-"""Modules whose commands register on `app` when imported (`data`, `backtest`)."""
+COMMAND_MODULES = (cli_data, cli_explore, cli_forecasts)
+"""Modules whose commands register on `app` when imported (`data`, `explore`,
+`export-model`, `backtest`)."""
 
 
 @app.callback()
@@ -190,12 +192,6 @@ def _metric(metric: str, output: str | None) -> str:
     if chosen not in OUTPUTS:
         raise InputError.at("--metric", f"unknown output {chosen!r}; one of {', '.join(OUTPUTS)}")
     return chosen
-
-
-MachinesOpt = Annotated[
-    Path | None,
-    typer.Option("--machines", help="A YAML file of extra machines (same format as the bundled)."),
-]
 
 
 @app.command()

@@ -107,6 +107,10 @@ PlotSamplesOpt = Annotated[int, samples_option(20_000)]
 SeedOpt = Annotated[
     int, typer.Option("--seed", help="Random seed (0 or more).", show_default="20150727")
 ]
+MachinesOpt = Annotated[
+    Path | None,
+    typer.Option("--machines", help="A YAML file of extra machines (same format as the bundled)."),
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(

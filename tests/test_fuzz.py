@@ -402,7 +402,9 @@ def test_structured_set_options_never_crash(path: str, value: str, command: str)
 def test_set_on_list_items_never_crashes(index: str, field: str, value: str) -> None:
     """Round 3: a number in a --set path indexes a list (a mixture's components)."""
     path = ".".join(p for p in ("components", index, field) if p)
-    no_traceback(invoke("estimate", "aiimpacts-2015-survey", "--set", f"{path}={value}", "-n", "2000"))
+    no_traceback(
+        invoke("estimate", "aiimpacts-2015-survey", "--set", f"{path}={value}", "-n", "2000")
+    )
 
 
 FIGURES = [

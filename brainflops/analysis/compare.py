@@ -112,18 +112,37 @@ class MachineComparison:
         return None if compute is None or cost is None else compute.ratio.median * cost
 
 
-def compare_machine(est: Estimate, machine: Machine, user: bool = False) -> MachineComparison:
-    bits = est.scenario.precision_bits
-    ratios: list[Ratio] = []
+@dataclass(frozen=True)
+class Metric:
+    """One resource a brain output is compared on, with the machine's figure for it."""
+
+    key: str
+    label: str
+    output: str
+    machine_value: float
+
+
+def metrics(machine: Machine, precision_bits: int | None) -> list[Metric]:
+    """The resources a machine has a figure for, at a precision the brain's operations
+    allow (a scenario's `precision_bits` drops the narrower compute figures)."""
+    found: list[Metric] = []
     for key, label, output, figure in METRICS:
-        brain = est.stats[output]
         value = getattr(machine, figure)
-        if brain is None or value is None:
+        if value is None:
             continue
-        if bits is not None and COMPUTE_BITS.get(key, 64) < bits:
+        if precision_bits is not None and COMPUTE_BITS.get(key, 64) < precision_bits:
             continue  # narrower than the brain's operations need
         label_ = "energy efficiency (" + machine.precision + ")" if key == "energy" else label
-        ratios.append(Ratio(key, label_, value, brain.over(value)))
+        found.append(Metric(key, label_, output, value))
+    return found
+
+
+def compare_machine(est: Estimate, machine: Machine, user: bool = False) -> MachineComparison:
+    ratios: list[Ratio] = []
+    for m in metrics(machine, est.scenario.precision_bits):
+        brain = est.stats[m.output]
+        if brain is not None:
+            ratios.append(Ratio(m.key, m.label, m.machine_value, brain.over(m.machine_value)))
     candidates = [r for r in ratios if r.key not in NOT_A_BOTTLENECK]
     bottleneck = max(candidates, key=lambda r: r.ratio.median).key if candidates else None
     lifetime = est.stats["lifetime_flop"]

@@ -346,21 +346,30 @@ class Projection:
 
     def limit_beyond(self, log2_target: float) -> str | None:
         """The limit a target is beyond, named (None: the projection can reach it)."""
-        if log2_target > self.ceiling_log2:
-            flops = 2**self.ceiling_log2
-            return (
+        return next((text for at, text in self.limits() if log2_target > at), None)
+
+    def limits(self) -> list[tuple[float, str]]:
+        """(log2 of each limit on this projection, its name): the physical limit first, then
+        a power cap's budget at its best efficiency."""
+        flops = 2**self.ceiling_log2
+        found = [
+            (
+                self.ceiling_log2,
                 "beyond the physical limit: the Landauer bound at 300 K on all the sunlight "
-                f"that reaches the Earth, {_sci(flops)} FLOP/s"
+                f"that reaches the Earth, {_sci(flops)} FLOP/s",
             )
+        ]
         spec = self.spec
         if isinstance(spec, PowerCapProjection):
             cap = spec.power_budget_w * self.max_flops_per_joule
-            if log2_target > math.log2(cap):
-                return (
+            found.append(
+                (
+                    math.log2(cap),
                     f"beyond the power cap: {_sci(spec.power_budget_w)} W at "
-                    f"{_sci(self.max_flops_per_joule)} FLOP/J, {_sci(cap)} FLOP/s"
+                    f"{_sci(self.max_flops_per_joule)} FLOP/J, {_sci(cap)} FLOP/s",
                 )
-        return None
+            )
+        return found
 
     @property
     def series(self) -> Series:

@@ -116,10 +116,13 @@ class Model:
 
 
 class _Builder:
-    def __init__(self, shared: Mapping[str, float | Range] | None = None) -> None:
+    def __init__(
+        self, shared: Mapping[str, float | Range] | None = None, keep_ones: bool = False
+    ) -> None:
         self.quantities: dict[str, float | Range] = {}
         self.shared = dict(shared or {})
         self.stream_keys: dict[str, str] = {}
+        self.keep_ones = keep_ones
 
     def q(
         self, path: str, value: float | Range | VarRef | None, exponent: float = 1.0
@@ -137,7 +140,7 @@ class _Builder:
         if not isinstance(value, Range):
             if value == 0:
                 return ()
-            if value == 1 and exponent == 1:
+            if value == 1 and exponent == 1 and not self.keep_ones:
                 return ONE
         self.quantities[path] = value
         return (Term(1.0, ((path, exponent),)),)
@@ -248,9 +251,13 @@ def _memory_state(b: _Builder, s: Scenario, n: Expr | None, syn: Expr | None) ->
     )
 
 
-def build(s: Scenario) -> Model:
-    """The expression of every output of a scenario (docs/format.md, "Outputs")."""
-    b = _Builder(s.vars)
+def build(s: Scenario, *, keep_ones: bool = False) -> Model:
+    """The expression of every output of a scenario (docs/format.md, "Outputs").
+
+    `keep_ones`: a quantity of exactly 1 stays a quantity (a factor of 1 is an input the
+    explorer moves) instead of dropping out of the products; the values are the same.
+    """
+    b = _Builder(s.vars, keep_ones)
     compute_factors = b.factors(s, "compute")
     if s.conversion is not None:  # the source's unit to FLOP
         flop_per_unit = b.q("conversion.flop_per_unit", s.conversion.flop_per_unit)

@@ -144,6 +144,27 @@ class Stream:
         return np.exp(u, out=u)
 
 
+def quantile_of(r: Range, q: float) -> float:
+    """The q-quantile (0 < q < 1) of a range's distribution: the same quantile function
+    the draws follow (`Stream.from_normals`), exactly for every kind."""
+    z = NormalDist().inv_cdf(q)
+    if r.dist == "lognormal":
+        mu, sigma = log_params(r)
+        return math.exp(mu + z * sigma)
+    if r.dist == "normal":
+        mu, sigma = _normal_params(r)
+        return mu + z * sigma
+    if r.dist == "split_lognormal":
+        assert r.p50 is not None
+        zz = z_of(90.0)
+        spread = math.log((r.p50 / r.low) if z < 0 else (r.high / r.p50)) / zz
+        return math.exp(math.log(r.p50) + z * spread)
+    if r.dist == "uniform":
+        return r.low + (r.high - r.low) * q
+    lo, hi = math.log(r.low), math.log(r.high)
+    return math.exp(lo + (hi - lo) * q)
+
+
 def quantiles_of_sorted(values: Array, fractions: Sequence[float]) -> list[float]:
     """`np.quantile(values, fractions)` of an ascending array, bit for bit, without the
     partition numpy does first (a report takes a dozen quantiles of each sorted sample).

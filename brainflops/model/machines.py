@@ -207,6 +207,12 @@ class Machine(Frozen):
         return "BF16 peak" if self.kind == "ai" else "HPL FP64"
 
     @property
+    def estimated_figures(self) -> list[str]:
+        """The figures brainflops derived from a reported chip count (estimates, not a
+        source's own), by key."""
+        return [k for k, src in self.sources.items() if src.startswith(DERIVED)]
+
+    @property
     def flops_per_joule(self) -> float | None:
         compute = self.compute_flops
         if compute is None or self.power_w is None:

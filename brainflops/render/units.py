@@ -192,9 +192,7 @@ _FIGURE_NAMES = {
 def estimated_figures(machine: Machine) -> list[str]:
     """The figures of an AI system that are estimates derived by brainflops from a reported
     chip count (not Epoch AI's), by key."""
-    from brainflops.model.machines import DERIVED
-
-    return [k for k, src in machine.sources.items() if src.startswith(DERIVED)]
+    return machine.estimated_figures
 
 
 def estimate_note(machine: Machine) -> str:
