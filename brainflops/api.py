@@ -269,7 +269,6 @@ def explore(
     """The explorer page (self-contained HTML) for one scenario or several: sliders over
     every input, the brain's figures, its ratios to the newest machines and the parity
     years, recomputed in the browser from the exported model."""
-    from brainflops import __version__
     from brainflops.analysis.explore import explorer_document
     from brainflops.render.explore import page
 
@@ -285,7 +284,6 @@ def explore(
         full={e.scenario.name: e.stats["compute_flops"] for e in estimates},
         refs={e.scenario.name: _ref(s, e.scenario) for s, e in pairs},
         sets=_sets(set),
-        version=__version__,
     )
     return page(document)
 

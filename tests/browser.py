@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,53 @@ def _errors(events: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def load(page: Path, width: int = 1280, height: int = 900) -> Loaded:
+class Tab:
+    """One page open in Chromium: evaluate script in it, press keys, take screenshots, and
+    see its errors and every request it made (the DevTools log)."""
+
+    def __init__(self, browser: Browser, session: str) -> None:
+        self.browser = browser
+        self.session = session
+
+    def evaluate(self, expression: str) -> Any:
+        found = self.browser.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+        )
+        if "exceptionDetails" in found:
+            raise RuntimeError(f"script failed: {found['exceptionDetails']}")
+        return found["result"].get("value")
+
+    def press(self, key: str, code: int) -> None:
+        """A key pressed and released on the focused element (e.g. "ArrowRight", 39)."""
+        for kind in ("rawKeyDown", "keyUp"):
+            self.browser.send(
+                "Input.dispatchKeyEvent",
+                {"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code},
+                session=self.session,
+            )
+
+    def screenshot(self) -> bytes:
+        shot = self.browser.send("Page.captureScreenshot", {"format": "png"}, session=self.session)
+        return base64.b64decode(shot["data"])
+
+    @property
+    def errors(self) -> list[str]:
+        return _errors(self.browser.events)
+
+    @property
+    def requests(self) -> list[str]:
+        """The URL of every request the page made, its own load included."""
+        return [
+            e["params"]["request"]["url"]
+            for e in self.browser.events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
+
+
+@contextlib.contextmanager
+def opened(page: Path, width: int = 1280, height: int = 900, dark: bool = False) -> Iterator[Tab]:
     binary = chromium()
     if binary is None:
         raise FileNotFoundError("chromium")
@@ -175,26 +222,33 @@ def load(page: Path, width: int = 1280, height: int = 900) -> Loaded:
         session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
         ]
-        for domain in ("Runtime", "Log", "Page"):
+        for domain in ("Runtime", "Log", "Page", "Network"):
             browser.send(f"{domain}.enable", session=session)
         browser.send(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
             session=session,
         )
+        scheme = "dark" if dark else "light"
+        browser.send(
+            "Emulation.setEmulatedMedia",
+            {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+            session=session,
+        )
         browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session=session)
         browser.wait_for("Page.loadEventFired")
-        found = browser.send(
-            "Runtime.evaluate", {"expression": FIGURES_JS, "returnByValue": True}, session=session
-        )
-        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
-        state = json.loads(found["result"]["value"])
+        yield Tab(browser, session)
+    finally:
+        browser.close()
+
+
+def load(page: Path, width: int = 1280, height: int = 900) -> Loaded:
+    with opened(page, width, height) as tab:
+        state = json.loads(tab.evaluate(FIGURES_JS))
         return Loaded(
             state["title"],
             state["figures"],
-            _errors(browser.events),
-            base64.b64decode(shot["data"]),
+            tab.errors,
+            tab.screenshot(),
             int(state["scrollWidth"]),
         )
-    finally:
-        browser.close()

@@ -35,6 +35,7 @@ from brainflops.model.data import EPOCH_CREDIT, as_of
 from brainflops.model.machines import Machine, MachinesFile
 from brainflops.model.projections import DoublingProjection
 from brainflops.model.scenario import Scenario
+from brainflops.version import __version__
 
 EXPLORER_FORMAT = "brainflops-explorer"
 EXPLORER_VERSION = 1
@@ -123,7 +124,6 @@ def explorer_document(
     full: Mapping[str, Stats | None] | None = None,
     refs: Mapping[str, str] | None = None,
     sets: Sequence[str] = (),
-    version: str = "",
 ) -> dict[str, Any]:
     """Every scenario's model, the newest #1 and AI leader with the figures it is divided
     by, and each projection's curves (shared by the scenarios that use it).
@@ -131,7 +131,7 @@ def explorer_document(
     `full`: each scenario's compute over its whole uncertainty, shown beside the point
     values the sliders set; `refs`: what to type on the command line for each (default:
     its name); `sets`: the `--set` options the scenarios were loaded with (the page's
-    command line repeats them); `version`: brainflops' own, named on the page.
+    command line repeats them).
     """
     number1, leader = newest(machines), newest_ai_leader()
     past = {"top500": history(0.0), "ai": ai_history(0.0)}
@@ -168,7 +168,7 @@ def explorer_document(
         "format": EXPLORER_FORMAT,
         "version": EXPLORER_VERSION,
         "seed": seed,
-        "version_of_brainflops": version,
+        "version_of_brainflops": __version__,
         "fixed_sets": list(sets),
         "first": FIRST if any(s.name == FIRST for s in scenarios) else scenarios[0].name,
         "machines": {"number1": _machine(number1), "ai_leader": _machine(leader)},

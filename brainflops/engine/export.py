@@ -68,7 +68,10 @@ def model_document(s: Scenario) -> dict[str, Any]:
         "method": s.method,
     }
     if s.method == "mixture":
-        weights = [_input(f"components.{i}.weight", c.weight) for i, c in enumerate(s.components)]
+        weights = [
+            _input(f"components.{i}.weight", c.weight) | {"about": c.scenario}
+            for i, c in enumerate(s.components)
+        ]
         seconds = s.training.seconds
         if isinstance(seconds, VarRef):
             seconds = s.vars[seconds.var]

@@ -125,7 +125,8 @@
     const reached = firstAtLeast(past.best, x);
     if (reached < past.best.length) {
       const year = past.years[reached];
-      return { year_p5: year, year_median: year, year_p95: year, first: past.first_year };
+      return { year_p5: year, year_median: year, year_p95: year, first: past.first_year,
+        reached: past.systems[reached] };
     }
     const log2 = Math.log2(Math.max(x, 1));
     for (const [at, text] of p.limits) {
@@ -170,6 +171,12 @@
     return `${m}e${Number(e)}×`;
   }
 
+  function inputText(value) {
+    const short = Number(value.toPrecision(4));
+    const big = short !== 0 && (Math.abs(short) >= 1e5 || Math.abs(short) < 1e-3);
+    return big ? short.toExponential().replace("e+", "e") : String(short);
+  }
+
   function yearText(p, key) {
     const year = p[key];
     if (year == null) return p.never ? "never" : `>${Math.floor(data.projections[0].last_list)}`;
@@ -212,7 +219,7 @@
     $("mixture-note").hidden = model.components.length === 0;
     const full = current.full_compute;
     const spread = $("full");
-    spread.hidden = !full || full.p5 === full.p95;
+    spread.hidden = !full || full.p5 === full.p95 || model.components.length > 0;
     if (full) {
       spread.textContent = `Over its whole ranges, ${model.scenario}'s compute has median ` +
         `${si(full.median, "FLOP/s")} (90%: ${si(full.p5, "FLOP/s")} to ` +
@@ -235,6 +242,7 @@
       const id = `input-${i}`;
       const label = make("label", input.path);
       label.htmlFor = id;
+      if (input.about) label.append(make("span", ` (${input.about})`, "about"));
       const slider = document.createElement("input");
       slider.type = "range";
       slider.id = id;
@@ -316,7 +324,7 @@
       const value = values[input.path];
       slider.value = String(sliderPosition(input, value));
       slider.dataset.value = String(value);
-      shown.textContent = Number(value.toPrecision(4)).toString();
+      shown.textContent = inputText(value);
     }
     for (const [name, o] of Object.entries(outputs)) {
       const value = out[name];
@@ -354,6 +362,10 @@
       const fitted = answers.filter(([p]) => p.series === series && p.forecast === "random_walk");
       if (!fitted.length) continue;
       const years = fitted.map(([, y]) => y);
+      if (years[0].reached) {  // history dates it, whatever the forecast
+        lines.push(`Parity (${label}): reached ${yearText(years[0], "year_median")} (${years[0].reached}).`);
+        continue;
+      }
       const medians = [...new Set(years.map((y) => yearText(y, "year_median")))];
       const earliest = years.reduce((a, b) => ((b.year_p5 ?? Infinity) < (a.year_p5 ?? Infinity) ? b : a));
       const latest = years.reduce((a, b) => ((b.year_p95 ?? Infinity) > (a.year_p95 ?? Infinity) || b.year_p95 == null ? b : a));

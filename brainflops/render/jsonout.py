@@ -7,9 +7,9 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from brainflops import __version__
 from brainflops.model.scenario import OUTPUTS
 from brainflops.render.units import estimated_figures
+from brainflops.version import __version__
 
 if TYPE_CHECKING:  # an estimate's JSON needs none of the analyses (nor numpy)
     from pathlib import Path

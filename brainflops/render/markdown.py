@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from brainflops import __version__
 from brainflops.analysis.check import verdict
 from brainflops.analysis.diff import parameters
 from brainflops.model.quantity import describe_written
@@ -21,6 +20,7 @@ from brainflops.render.units import (
     ratio,
     si,
 )
+from brainflops.version import __version__
 
 if TYPE_CHECKING:
     from brainflops.analysis.check import CheckResult
