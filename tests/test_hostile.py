@@ -614,6 +614,44 @@ CASES: list[Case] = [
         lambda t: ["data", "import", "top500", "/dev/zero", "--list", "2026-11"],
         "/dev/zero: is not a regular file",
     ),
+    # the explorer's page: never over a user's file, a link, a device or a folder
+    (
+        "explore-over-a-users-file",
+        lambda t: ["explore", "dettmers-2015", "-o", _users_file(t, "notes.html", "<p>mine</p>")],
+        "notes.html: exists and is not a page brainflops wrote; nothing was changed",
+    ),
+    (
+        "explore-through-a-link",
+        lambda t: ["explore", "dettmers-2015", "-o", _link(t, "page.html")],
+        "page.html: is a symbolic link: brainflops never writes through one",
+    ),
+    (
+        "explore-into-a-folder",
+        lambda t: ["explore", "dettmers-2015", "-o", str(t)],
+        "is a directory, expected a file",
+    ),
+    (
+        "explore-onto-a-device",
+        lambda t: ["explore", "dettmers-2015", "-o", "/dev/null"],
+        "/dev/null: is not a regular file",
+    ),
+    (
+        "explore-overflowing",
+        lambda t: [
+            "explore",
+            "dettmers-2015",
+            "-o",
+            str(t / "x.html"),
+            "--set",
+            "training.seconds=1e300",
+        ],
+        "lifetime_flop is not a finite number",
+    ),
+    (
+        "export-model-bad-index",
+        lambda t: ["export-model", "aiimpacts-2015-survey", "--set", "components.99.weight=1"],
+        "components has 5 items: index 99 is not 0 to 4",
+    ),
     (
         "ai-walk-of-two-points",
         lambda t: [
@@ -632,6 +670,20 @@ def _list_file(tmp: Path, name: str, body: bytes) -> str:
     path = tmp / name
     path.write_bytes(b"Rank,Name,Site,Country,Rmax [TFlop/s]\n" + body)
     return str(path)
+
+
+def _users_file(tmp: Path, name: str, text: str) -> str:
+    path = tmp / name
+    path.write_text(text)
+    return str(path)
+
+
+def _link(tmp: Path, name: str) -> str:
+    """A link to a file of the user's (which must stay as it is)."""
+    target = Path(_users_file(tmp, "target.html", "<p>mine</p>"))
+    link = tmp / name
+    link.symlink_to(target)
+    return str(link)
 
 
 def _loop(tmp: Path) -> str:

@@ -245,6 +245,13 @@ def test_first_difference_shows_one_bounded_region() -> None:
     # 3 header lines, 10 removed and 10 added: 23 lines, 8 shown
     assert len(every) == 9 and every[-1] == "... (15 more diff lines not shown)"
     assert first_difference("x", "a\nb", "a\nb\nc")[2:] == ["@@ -2,1 +2,2 @@", " b", "+c"]
+    # a page's data is one long line: cut to 160 characters around the change, which
+    # starts at column 5,000; the cut starts 160 // 3 = 53 characters before it
+    long_old = "x" * 5_000 + "old" + "y" * 5_000
+    long_new = "x" * 5_000 + "new" + "y" * 5_000
+    _, _, _, minus, plus = first_difference("page.html", long_old, long_new)
+    assert minus == "-…" + "x" * 53 + "old" + "y" * 104 + "…"
+    assert plus == "+…" + "x" * 53 + "new" + "y" * 104 + "…"
 
 
 def test_worker_processes_give_the_same_report_byte_for_byte() -> None:

@@ -9,11 +9,12 @@ the range a slider covers; a mixture carries its components' models and weights.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from brainflops.engine.expr import Expr, build
 from brainflops.engine.sampling import quantile_of
-from brainflops.model.quantity import Range, VarRef, point
+from brainflops.model.quantity import Range, VarRef, describe_written, point
 from brainflops.model.scenario import OUTPUTS, Scenario
 
 MODEL_FORMAT = "brainflops-model"
@@ -25,13 +26,16 @@ FIXED_SPAN = 10.0
 
 
 def input_bounds(value: float | Range) -> tuple[float, float]:
-    """Where an input's (log-scale) slider starts and ends."""
-    if not isinstance(value, Range):
-        return value / FIXED_SPAN, value * FIXED_SPAN
-    low, high = (quantile_of(value, q) for q in SLIDER_QUANTILES)
-    if low <= 0:  # a normal range that reaches zero: a log scale needs a positive start
-        low = min(point(value), high) / FIXED_SPAN
-    return low, high
+    """Where an input's (log-scale) slider starts and ends: positive and finite, around
+    the input's value (an input near the ends of float64 gets a shorter slider)."""
+    middle = point(value)
+    if isinstance(value, Range):
+        low, high = (quantile_of(value, q) for q in SLIDER_QUANTILES)
+        if low <= 0:  # a normal range that reaches zero: a log scale needs a positive start
+            low = middle / FIXED_SPAN
+    else:
+        low, high = middle / FIXED_SPAN, middle * FIXED_SPAN
+    return max(low, min(middle, sys.float_info.min)), min(high, max(middle, sys.float_info.max))
 
 
 def _input(path: str, value: float | Range) -> dict[str, Any]:
@@ -42,7 +46,7 @@ def _input(path: str, value: float | Range) -> dict[str, Any]:
         "low": low,
         "high": high,
         "uncertain": isinstance(value, Range),
-        "written": value.describe() if isinstance(value, Range) else f"{value:g}",
+        "written": value.describe() if isinstance(value, Range) else describe_written(value),
     }
 
 

@@ -107,7 +107,10 @@ def write_own_file(path: Path, text: str, ours: Callable[[str], bool], what: str
     anything else of the user's. Written to a temporary file, then renamed into place."""
     shown = str(path)
     with path_errors(shown):
-        if path.is_symlink() or path.exists():
+        if path.is_symlink():
+            message = "is a symbolic link: brainflops never writes through one; nothing was changed"
+            raise InputError.at(shown, message)
+        if path.exists():
             old = read_limited(path, shown, follow_symlinks=False).decode("utf-8", "replace")
             if not ours(old):
                 raise InputError.at(

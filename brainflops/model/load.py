@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import filecmp
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -77,6 +78,16 @@ def display_path(path: Path) -> str:
     except ValueError:
         return str(path)
     return f"scenarios/{rel.as_posix()}"
+
+
+def is_bundled(path: Path, name: str) -> bool:
+    """Whether a scenario file says what the bundled scenario of that name says (so that
+    the name runs it anywhere brainflops is installed), wherever the file is."""
+    bundled = bundled_dir() / f"{name}.yaml"
+    try:
+        return bundled.is_file() and filecmp.cmp(path, bundled, shallow=False)
+    except OSError:
+        return False
 
 
 @cache

@@ -155,7 +155,8 @@
   // --- formatting (display only: every data-value keeps full precision) ---
   function si(value, unit) {
     if (value == null) return "unknown";
-    if (value === 0 || !Number.isFinite(value)) return `${value} ${unit}`;
+    if (!Number.isFinite(value)) return "past float64 (the engine refuses this)";
+    if (value === 0) return `0 ${unit}`;
     const [mantissa, exponent] = value.toExponential(2).split("e");
     const exp = Number(exponent);
     const exp3 = Math.floor(exp / 3) * 3;

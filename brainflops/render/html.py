@@ -56,9 +56,13 @@ _FIGURE_MARK = re.compile(
 )
 
 
+_SIBLING_PAGE = re.compile(r"[A-Za-z0-9_-]+\.html(#[A-Za-z0-9_.-]*)?")
+
+
 def _safe_url(url: str) -> bool:
-    """Links go to the web or within the page; nothing else (no javascript:, no files)."""
-    return url.startswith(("https://", "http://", "#"))
+    """Links go to the web, within the page, or to a page beside it in the report folder
+    (`explore.html#name`); nothing else (no javascript:, no other files)."""
+    return url.startswith(("https://", "http://", "#")) or _SIBLING_PAGE.fullmatch(url) is not None
 
 
 def inline(text: str) -> str:

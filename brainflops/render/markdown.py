@@ -125,7 +125,10 @@ def section(r: ScenarioReport, figures: Sequence[tuple[str, str]] = ()) -> str:
     out += [f"Method: {s.method}. File: `{r.path}`.", ""]
     if s.description:
         out += [s.description.strip(), ""]
-    out += ["**Assumptions**", ""]
+    out += [
+        f"**Assumptions** ([move them in the explorer](explore.html#{s.name}))",
+        "",
+    ]
     out += [table(["parameter", "value"], [(p, _value(v)) for p, v in parameters(s)], right=2), ""]
     out += ["**Estimate**", ""]
     rows = []
@@ -274,6 +277,10 @@ def index(
         "projection's random-walk paths meet the brain's draws, paired (never: a cap stays "
         "below it; >2200: past the forecasts' horizon). AI systems and training runs: Epoch "
         "AI (CC BY 4.0).",
+        "",
+        "Move any scenario's assumptions and watch its compute, its ratios to the newest "
+        "machines and its parity years follow: [the explorer](explore.html) (one page, "
+        "nothing fetched; it evaluates the same model as the engine).",
         "",
         summary(reports, projection_names),
         "",

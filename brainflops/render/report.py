@@ -31,6 +31,7 @@ from brainflops.analysis.compare import (
     newest_ai_leader,
     sorted_draws,
 )
+from brainflops.analysis.explore import explorer_document
 from brainflops.analysis.projections import (
     AI_PROJECTIONS,
     CURVE_YEARS,
@@ -55,10 +56,10 @@ from brainflops.io.reportdir import (
     walk_files,
 )
 from brainflops.model.data import EPOCH_CREDIT, measured_runs, top500_aggregate
-from brainflops.model.load import load_scenario
+from brainflops.model.load import is_bundled, load_scenario
 from brainflops.model.machines import MachinesFile, list_year
 from brainflops.model.quantity import Range, describe_written, point
-from brainflops.render import figures, forecasts, html, markdown
+from brainflops.render import explore, figures, forecasts, html, markdown
 from brainflops.render.figures import FigureData
 from brainflops.render.jsonout import (
     check_document,
@@ -89,6 +90,8 @@ class ScenarioReport:
     figures: tuple[tuple[str, str | None, str], ...] = ()
     """Its own figures, drawn where it was analysed: (file, caption in its section or None,
     SVG)."""
+    ref: str = ""
+    """What names it on the command line: a bundled scenario's name, else its path."""
 
 
 CDF_PROBS = tuple(round(0.01 + 0.02 * i, 2) for i in range(50))
@@ -211,6 +214,7 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
         checks,
         grids,
         quantiles,
+        ref=s.name if is_bundled(loaded.path, s.name) else portable_path(path),
     )
     drawn = tuple((file, caption, _draw(job)) for file, caption, job in _own_figures(report))
     return s.name, path, dataclasses.replace(report, figures=drawn)
@@ -647,6 +651,7 @@ def render(
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
     files["index.md"], files["data.json"] = index, data_json
     files["index.html"] = html.page(index, svgs)
+    files["explore.html"] = explorer_page(reports, machines, seed)
     files[MANIFEST] = manifest_text(files)
     return files
 
@@ -656,6 +661,18 @@ FigureJob = tuple[str, str, FigureData]
 
 _SLOWEST_FIRST = {"timeline": 0, "training": 1, "cdf_overlay": 2, "resources": 3}
 """The figures matplotlib draws, slowest first (the others are `svgplot`'s: milliseconds)."""
+
+
+def explorer_page(reports: Sequence[ScenarioReport], machines: MachinesFile, seed: int) -> str:
+    """explore.html: every scenario of the report, live (the same seed's paths)."""
+    document = explorer_document(
+        [r.estimate.scenario for r in reports],
+        machines,
+        seed,
+        full={r.estimate.scenario.name: r.estimate.stats["compute_flops"] for r in reports},
+        refs={r.estimate.scenario.name: r.ref for r in reports},
+    )
+    return explore.page(document, report_link=True)
 
 
 def _own_figures(r: ScenarioReport) -> list[tuple[str, str | None, FigureJob]]:
@@ -765,18 +782,38 @@ def first_difference(name: str, old: str, new: str, max_lines: int = 40) -> list
         tail += 1
     removed, added = a[head : len(a) - tail], b[head : len(b) - tail]
     context = a[head - 1 : head] if head else []
+    column = _first_column(removed[0], added[0]) if removed and added else 0
     lines = [
         f"--- {name} (committed)",
         f"+++ {name} (now)",
         f"@@ -{head + 1 - len(context)},{len(removed) + len(context)} "
         f"+{head + 1 - len(context)},{len(added) + len(context)} @@",
-        *(f" {line}" for line in context),
-        *(f"-{line}" for line in removed),
-        *(f"+{line}" for line in added),
+        *(f" {_clip(line, column)}" for line in context),
+        *(f"-{_clip(line, column)}" for line in removed),
+        *(f"+{_clip(line, column)}" for line in added),
     ]
     if len(lines) > max_lines:
         return [*lines[:max_lines], f"... ({len(lines) - max_lines} more diff lines not shown)"]
     return lines
+
+
+MAX_DIFF_LINE = 160
+"""A diff line is cut to this many characters around where the change starts (a page's
+data is one line of a megabyte)."""
+
+
+def _first_column(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+def _clip(line: str, column: int) -> str:
+    if len(line) <= MAX_DIFF_LINE:
+        return line
+    start = max(0, min(column - MAX_DIFF_LINE // 3, len(line) - MAX_DIFF_LINE))
+    end = start + MAX_DIFF_LINE
+    return f"{'…' if start else ''}{line[start:end]}{'…' if end < len(line) else ''}"
 
 
 __all__ = ["ScenarioReport", "analyse", "first_difference", "render", "stale_files"]
