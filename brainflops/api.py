@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from brainflops.engine.core import Estimate as _Estimate
-from brainflops.engine.core import estimate as _estimate
+from brainflops.engine.run import estimate as _estimate
 from brainflops.errors import BrainflopsError, InputError
 from brainflops.io.yaml import Document, parse_yaml
 from brainflops.model.load import (

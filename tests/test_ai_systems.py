@@ -239,7 +239,8 @@ def test_the_readme_answers_for_both_families_with_the_real_numbers() -> None:
 
 
 def test_fp8_and_int8_are_kept_apart_and_fp8_is_never_below_bf16() -> None:
-    from brainflops.model.data import ai_systems, bundled_machines, chip_catalogue
+    from brainflops.model.data import ai_systems, bundled_machines
+    from brainflops.model.machines import chip_catalogue
 
     machines = [
         *bundled_machines().machines,

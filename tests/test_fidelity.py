@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from brainflops.analysis.check import check_estimate, verdict
-from brainflops.engine.evaluate import estimate
+from brainflops.engine.run import estimate
 from brainflops.model.data import bundled_machines
 from brainflops.model.load import bundled_names, load_scenario
 from tests.conftest import ROOT, assert_input_error, invoke

@@ -20,12 +20,12 @@ from brainflops.engine.evaluate import (
     Estimate,
     Where,
     draw_inputs,
-    estimate,
     evaluate,
     exact_stats,
     log_variance_shares,
     parallel,
 )
+from brainflops.engine.run import estimate
 from brainflops.engine.sampling import Array
 from brainflops.errors import InputError
 from brainflops.model.quantity import Range, point

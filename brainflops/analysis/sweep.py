@@ -33,12 +33,12 @@ from brainflops.engine.evaluate import (
     check_memory,
     check_run,
     draw_inputs,
-    estimate,
     evaluate,
     exact_stats,
     mc_stats,
 )
 from brainflops.engine.expr import Model, build
+from brainflops.engine.run import estimate
 from brainflops.engine.sampling import Array, Stream
 from brainflops.errors import InputError
 from brainflops.io.yaml import Document, parse_value

@@ -3,18 +3,18 @@
 A scenario whose quantities are all numbers is evaluated here in plain Python floats
 (the same IEEE arithmetic numpy does on float64): it never imports numpy nor starts a
 thread, so `brainflops estimate dettmers-2015` starts as fast as the command line can.
-Anything uncertain goes to the Monte Carlo engine (`engine.evaluate`, numpy).
+Anything uncertain goes to the Monte Carlo engine (`engine.evaluate`, numpy); `engine.run`
+sends each scenario to one or the other.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from brainflops.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from brainflops.engine.expr import Expr, Model, build, scale_of
+from brainflops.engine.expr import Expr, Model, scale_of
 from brainflops.errors import InputError
 from brainflops.io.yaml import Document
 from brainflops.model.quantity import Range, point
@@ -133,37 +133,7 @@ def power(value: float, exp: float) -> float:
         return math.inf
 
 
-def estimate(
-    scenario: Scenario,
-    samples: int = DEFAULT_SAMPLES,
-    seed: int = DEFAULT_SEED,
-    *,
-    where: Where = None,
-    chunk: int = CHUNK,
-    on_sampling: Callable[[], object] | None = None,
-    progress: Callable[[int, int, int], object] | None = None,
-) -> Estimate:
-    """Evaluate every output of a scenario over `samples` draws (in chunks of `chunk`).
-
-    `where` (the document, or a path to name) locates errors in the user's file;
-    `on_sampling` is called once the scenario turns out to need sampling (the command
-    line uses it to import its renderer on the other core meanwhile); `progress` is told how
-    far sampling is (`evaluate.Progress`).
-    """
-    check_run(samples, seed)
-    model = None if scenario.method == "mixture" else build(scenario)
-    if model is not None and not any(isinstance(q, Range) for q in model.quantities.values()):
-        return _point_estimate(scenario, model, samples, seed, where)
-    if on_sampling is not None:
-        on_sampling()
-    from brainflops.engine.evaluate import sampled_estimate  # numpy, only when needed
-
-    return sampled_estimate(
-        scenario, model, samples, seed, where=where, chunk=chunk, progress=progress
-    )
-
-
-def _point_estimate(
+def point_estimate(
     scenario: Scenario, model: Model, samples: int, seed: int, where: Where
 ) -> Estimate:
     values = {k: v for k, v in model.quantities.items() if not isinstance(v, Range)}

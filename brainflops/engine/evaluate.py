@@ -1,7 +1,8 @@
 """Monte Carlo over sample sets, and the exact path for products of lognormals.
 
-`estimate`, `Estimate` and `Stats` live in `engine.core` (a scenario without uncertainty
-never needs numpy) and are named here too, where the analyses import them from.
+`Estimate` and `Stats` live in `engine.core` (a scenario without uncertainty never needs
+numpy) and are named here too, where the analyses import them from; `engine.run.estimate`
+sends each scenario here or there.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from brainflops.engine.core import (
     Values,
     Where,
     check_run,
-    estimate,
     finished,
     located,
     not_finite,
@@ -48,12 +48,12 @@ __all__ = [
     "Where",
     "check_run",
     "draw_inputs",
-    "estimate",
     "evaluate",
     "exact_stats",
     "located",
     "log_variance_shares",
     "mc_stats",
+    "mixture_estimate",
     "parallel",
     "sampled_estimate",
 ]
@@ -309,7 +309,7 @@ and after each: the command line draws a progress bar from it; the engine never 
 
 def sampled_estimate(
     scenario: Scenario,
-    model: Model | None,
+    model: Model,
     samples: int,
     seed: int,
     *,
@@ -317,11 +317,9 @@ def sampled_estimate(
     chunk: int = CHUNK,
     progress: Progress | None = None,
 ) -> Estimate:
-    """Monte Carlo over `samples` draws in chunks of `chunk` (`core.estimate` sends here
-    every scenario with an uncertain quantity, and every mixture)."""
+    """Monte Carlo over `samples` draws in chunks of `chunk` (`run.estimate` sends here
+    every scenario with an uncertain quantity)."""
     told = progress or _untold
-    if model is None:
-        return _mixture(scenario, samples, seed, where, chunk)
     known = {k: e for k, e in model.outputs.items() if e is not None}
     source = _Draws(model.quantities, seed, where, model.correlations, model.stream_keys)
     streams = len(source.streams) + len(source.copula)
@@ -426,11 +424,11 @@ MIXTURE_STREAM = "mixture.component"
 """The path whose seeded stream picks each sample's component."""
 
 
-def _mixture(scenario: Scenario, samples: int, seed: int, where: Where, chunk: int) -> Estimate:
-    """Each sample takes the outputs of one component, drawn by weight from its own stream."""
-    parts = tuple(
-        estimate(c, samples, seed, where=c.name, chunk=chunk) for c in scenario.loaded_components
-    )
+def mixture_estimate(
+    scenario: Scenario, parts: tuple[Estimate, ...], samples: int, seed: int, where: Where
+) -> Estimate:
+    """Each sample takes the outputs of one component (`parts`: each component's estimate,
+    on the same samples and seed), drawn by weight from its own stream."""
     weights = np.array([c.weight for c in scenario.components], dtype=np.float64)
     weights /= weights.sum()
     uniform = Stream(MIXTURE_STREAM, Range(low=0, high=1, dist="uniform"), seed).next(samples)

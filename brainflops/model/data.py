@@ -14,19 +14,19 @@ from brainflops.errors import InputError, Problem
 from brainflops.io.table import parse_csv, read_csv
 from brainflops.io.userdata import data_file, read_user
 from brainflops.io.yaml import Limits, load_yaml
+from brainflops.model import DATA
 from brainflops.model.load import validate
 from brainflops.model.machines import (
     AiSystem,
-    ChipCatalogue,
     Machine,
     MachinesFile,
     Top500Aggregate,
     Top500Number1,
     TrainingRun,
     blank_to_none,
+    chip_catalogue,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 Row = TypeVar("Row", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])
 _LOADED: list[Callable[[], None]] = []
@@ -167,12 +167,6 @@ def training_runs() -> tuple[TrainingRun, ...]:
 def measured_runs() -> tuple[TrainingRun, ...]:
     """The training runs with a sourced compute figure (GPT-5 has only a bound)."""
     return tuple(r for r in training_runs() if r.training_flop is not None)
-
-
-@cache
-def chip_catalogue() -> ChipCatalogue:
-    doc = load_yaml(DATA / "accelerators.yaml", "brainflops/data/accelerators.yaml")
-    return validate(doc, ChipCatalogue)
 
 
 @loaded

@@ -7,10 +7,14 @@ figure must name its source: unknown stays unknown (None), never guessed.
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from brainflops.io.yaml import load_yaml
+from brainflops.model import DATA
+from brainflops.model.load import validate
 from brainflops.model.projections import LIST_DATE
 from brainflops.model.quantity import Frozen, Number, OneLine
 
@@ -105,12 +109,17 @@ class ChipCatalogue(Frozen):
         return by_slug[slug]
 
 
+@cache
+def chip_catalogue() -> ChipCatalogue:
+    """The bundled accelerators (package data, read once, when a machine names a chip)."""
+    doc = load_yaml(DATA / "accelerators.yaml", "brainflops/data/accelerators.yaml")
+    return validate(doc, ChipCatalogue)
+
+
 def _from_chips(data: Any) -> Any:
     """`chip: SLUG` × `chips: N`: each figure the user did not give, from the catalogue."""
     if not isinstance(data, dict) or data.get("chip") is None:
         return data
-    from brainflops.model.data import chip_catalogue  # package data, loaded once
-
     catalogue = chip_catalogue()
     chip = catalogue.find(str(data["chip"]))
     count = data.get("chips")

@@ -266,7 +266,8 @@ def compare_document(c: Comparison) -> dict[str, Any]:
 
 def machines_document(machines: MachinesFile, history: Sequence[Top500Number1]) -> dict[str, Any]:
     """`brainflops machines --json`."""
-    from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
+    from brainflops.model.data import EPOCH_CREDIT, ai_systems
+    from brainflops.model.machines import chip_catalogue
 
     return {
         "systems": [

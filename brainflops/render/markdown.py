@@ -25,7 +25,7 @@ from brainflops.version import __version__
 if TYPE_CHECKING:
     from brainflops.analysis.check import CheckResult
     from brainflops.analysis.sweep import Sweep
-    from brainflops.render.report import ScenarioReport
+    from brainflops.render.reported import ScenarioReport
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")

@@ -17,13 +17,12 @@ import stat
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brainflops.analysis.check import CheckResult, check_estimate
+from brainflops.analysis.check import check_estimate
 from brainflops.analysis.compare import (
     Comparison,
     compare,
@@ -45,7 +44,8 @@ from brainflops.analysis.sensitivity import Sensitivity, explain
 from brainflops.analysis.sweep import Sweep
 from brainflops.analysis.sweep import sweep as run_sweep
 from brainflops.defaults import DEFAULT_SEED
-from brainflops.engine.evaluate import Estimate, estimate, use_threads
+from brainflops.engine.evaluate import Estimate, use_threads
+from brainflops.engine.run import estimate
 from brainflops.engine.sampling import Array, quantiles_of_sorted
 from brainflops.errors import InputError
 from brainflops.io.files import MAX_FILE_BYTES, path_errors
@@ -69,29 +69,13 @@ from brainflops.render.jsonout import (
     sensitivity_document,
     sweep_document,
 )
+from brainflops.render.reported import ScenarioReport
 from brainflops.render.units import UNITS, readable
 
 TEPS_TO_FLOPS = 1e12 / 1.7e9
 """AI Impacts: sampled computers show ~1.7 GTEPS per TFLOP/s (brain-performance-in-flops)."""
 BRAIN_POWER_W = 20.0
 """Carlsmith (2020), for the Landauer line of the ladder."""
-
-
-@dataclass(frozen=True)
-class ScenarioReport:
-    path: str
-    estimate: Estimate
-    comparison: Comparison
-    sensitivity: Sensitivity | None
-    checks: list[CheckResult]
-    sweeps: dict[str, Sweep] = field(default_factory=dict)
-    log10_compute_quantiles: tuple[float, ...] = ()
-    """log10 of compute at each of CDF_PROBS (empty for a point estimate)."""
-    figures: tuple[tuple[str, str | None, str], ...] = ()
-    """Its own figures, drawn where it was analysed: (file, caption in its section or None,
-    SVG)."""
-    ref: str = ""
-    """What names it on the command line: a bundled scenario's name, else its path."""
 
 
 CDF_PROBS = tuple(round(0.01 + 0.02 * i, 2) for i in range(50))

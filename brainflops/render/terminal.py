@@ -528,7 +528,8 @@ def _listing(title: str, columns: Sequence[str]) -> Table:
 
 def _print_ai_systems(console: Console) -> None:
     """The leading AI systems (Epoch AI) and the accelerator catalogue."""
-    from brainflops.model.data import EPOCH_CREDIT, ai_systems, chip_catalogue
+    from brainflops.model.data import EPOCH_CREDIT, ai_systems
+    from brainflops.model.machines import chip_catalogue
 
     table = _listing(
         "Leading AI systems (dense peak; INT8 counts integer ops; planned ones are never compared)",
