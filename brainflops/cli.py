@@ -142,7 +142,7 @@ def sweep(
         )
         if figure is not None:
             from brainflops.render import figures
-            from brainflops.render.report import sweep_data
+            from brainflops.render.figure_data import sweep_data
 
             _write_figure(figure, figures.sweep(sweep_data(result, output)))
         if csv:
