@@ -11,6 +11,7 @@ import json
 import math
 import os
 import random
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,8 @@ def test_random_sliders_give_the_engines_figures_in_every_scenario(page: Path) -
                 else:
                     est = bf.estimate(name, set=sets)
                     assert not est.uncertain
+                    if settings % SETTINGS_PER_SCENARIO == 0:  # the line "Copy as --set" gives
+                        _command_reproduces(state["command"], shown)
                     for output in OUTPUTS:
                         stats = est.stats[output]
                         if stats is None:
@@ -144,6 +147,17 @@ def test_random_sliders_give_the_engines_figures_in_every_scenario(page: Path) -
         assert set(tab.requests) == {page.resolve().as_uri()}  # nothing fetched
     assert settings >= 100 and parities >= 700
     assert MIXTURES_CHECKED, "no mixture setting was far enough from a tie to check"
+
+
+def _command_reproduces(command: str, shown: dict[str, str]) -> None:
+    """The page's command line, run as it is, prints the page's compute (JSON rounds it to
+    6 significant digits)."""
+    argv = shlex.split(command)
+    assert argv[:2] == ["brainflops", "estimate"]
+    result = invoke(*argv[1:], "--json")
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)["compute_flops"]["median"]
+    assert printed == pytest.approx(float(shown["compute_flops"]), rel=1e-5)
 
 
 def _mixture_ok(
