@@ -749,7 +749,7 @@ def test_an_ascii_terminal_gets_replacement_characters_not_a_traceback() -> None
 
 def test_an_internal_error_is_one_line_and_exit_3(tmp_path: Path) -> None:
     code = (
-        "import brainflops.engine.core as e\n"
+        "import brainflops.engine.run as e\n"
         "def broken(*a, **k):\n"
         "    raise ZeroDivisionError('a bug')\n"
         "e.estimate = broken\n"
