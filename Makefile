@@ -45,7 +45,7 @@ browser:
 	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 unit: $(STAMP) browser
-	BRAINFLOPS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	BRAINFLOPS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto --dist worksteal
 
 check-scenarios: $(STAMP)
 	$(BIN)/brainflops check scenarios/ > /dev/null

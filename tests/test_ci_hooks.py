@@ -77,6 +77,7 @@ def pre_commit(repo: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_shipped_hooks_pass_a_clean_project_and_stop_a_broken_scenario(tmp_path: Path) -> None:
     shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"] for h in shipped} == {"brainflops-check", "brainflops-report-check"}
@@ -101,6 +102,7 @@ def action(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_action_annotates_a_broken_line_and_passes_a_clean_project(tmp_path: Path) -> None:
     steps = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
     assert "action/check.py" in steps[-1]["run"]  # the script tested here is the one it runs

@@ -98,6 +98,7 @@ def readme_commands() -> list[list[str]]:
     return [shlex.split(x, comments=True)[1:] for x in lines if x.startswith("brainflops ")]
 
 
+@pytest.mark.slow
 def test_every_readme_command_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the README shows, run as a user would, in a folder of their own with the
     scenarios it names (reports go there, never into this checkout)."""

@@ -109,6 +109,7 @@ def _ratios_ok(shown: dict[str, str], comparison: Any, names: dict[str, str]) ->
             assert _close(value, ratio.ratio.median), (key, value, ratio.ratio.median)
 
 
+@pytest.mark.slow
 def test_random_sliders_give_the_engines_figures_in_every_scenario(page: Path) -> None:
     rng = random.Random(29)  # noqa: S311 (reproducible test positions)
     settings = parities = 0

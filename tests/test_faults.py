@@ -142,6 +142,7 @@ def test_sigkill_between_the_two_renames_is_undone_by_the_next_run(tmp_path: Pat
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_real_report_keeps_the_old_one(tmp_path: Path) -> None:
     out = tmp_path / "report"
     assert invoke("report", "moravec-1998", "-o", str(out)).exit_code == 0

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -189,6 +190,7 @@ def no_traceback(result: Any) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
 
+@pytest.mark.slow
 @FUZZ
 @given(doc=scenario)
 def test_valid_documents_give_finite_positive_outputs(

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests import bounded
 from tests.conftest import FIXTURES, ROOT
 
 LIMIT_BYTES = 1024**3
@@ -42,8 +43,12 @@ def process(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 
 def run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """The CLI as a real process, its address space limited by CHILD."""
-    return process([sys.executable, "-c", CHILD, *args], **kwargs)
+    """The CLI as a process of its own with its address space limited: forked from a
+    server that imported brainflops once (tests/bounded.py), or, given another folder,
+    environment or stream, a fresh process limited by CHILD."""
+    if set(kwargs) - {"cwd"}:
+        return process([sys.executable, "-c", CHILD, *args], **kwargs)
+    return bounded.run(list(args), Path(kwargs.get("cwd", ROOT)), LIMIT_BYTES, LIMIT_SECONDS)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], fragment: str, code: int = 2) -> None:
@@ -698,6 +703,7 @@ def test_hostile_case_is_refused_quickly(tmp_path: Path, args: Any, fragment: st
     assert_refused(run(*args(tmp_path)), fragment)
 
 
+@pytest.mark.slow
 def test_nothing_of_the_user_is_lost_when_report_targets_their_folders(tmp_path: Path) -> None:
     home = tmp_path / "home"
     (home / "project").mkdir(parents=True)

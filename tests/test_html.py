@@ -158,6 +158,7 @@ def test_blocks_a_description_can_hold() -> None:
     parse(page)
 
 
+@pytest.mark.slow
 def test_check_compares_inline_figures_by_their_data(tmp_path: Path) -> None:
     out = tmp_path / "report"
     assert make(out).exit_code == 0

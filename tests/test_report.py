@@ -83,6 +83,7 @@ def test_two_runs_are_identical(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_check_fresh_stale_and_missing(
     tmp_path: Path, write: Any, existing: tuple[Path, dict[str, bytes]]
 ) -> None:
@@ -117,6 +118,7 @@ def test_check_fresh_stale_and_missing(
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.slow
 def test_fingerprint_ignores_svg_bytes_but_not_data(
     existing: tuple[Path, dict[str, bytes]],
 ) -> None:
@@ -195,6 +197,7 @@ def test_duplicate_names_are_refused(tmp_path: Path) -> None:
     assert_input_error(result, "scenario name 'dettmers-2015' is also used by")
 
 
+@pytest.mark.slow
 def test_committed_report_is_fresh() -> None:
     result = invoke(
         "report", str(ROOT / "scenarios"), "-o", str(ROOT / "docs" / "report"), "--check"
@@ -254,6 +257,7 @@ def test_first_difference_shows_one_bounded_region() -> None:
     assert plus == "+…" + "x" * 53 + "new" + "y" * 104 + "…"
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_report_byte_for_byte() -> None:
     from brainflops.model.data import load_machines
     from brainflops.render.report import PARALLEL_FROM, analyse, render

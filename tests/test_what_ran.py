@@ -73,6 +73,7 @@ def test_every_evaluating_command_says_which_overrides_it_ran() -> None:
     assert check["overrides"] == []
 
 
+@pytest.mark.slow
 def test_validate_takes_folders_and_check_and_report_default_to_the_bundled_library(
     tmp_path: Path,
 ) -> None:
