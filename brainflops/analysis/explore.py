@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from brainflops.analysis.compare import metrics, newest, newest_ai_leader
-from brainflops.analysis.forecast import HORIZON_YEAR, PATHS
+from brainflops.analysis.forecast import PATHS
 from brainflops.analysis.projections import (
+    LAST_LIST,
     History,
     Point,
     Projection,
@@ -40,7 +41,6 @@ from brainflops.version import __version__
 EXPLORER_FORMAT = "brainflops-explorer"
 EXPLORER_VERSION = 1
 PERCENTILES = (0.05, 0.5, 0.95)
-LAST_LIST = HORIZON_YEAR + 0.87
 FIRST = "dettmers-2015"
 """The scenario the page opens on, when it has it (else its first)."""
 
@@ -71,12 +71,11 @@ def passage_curves(p: Projection, past: History, seed: int) -> dict[str, Any]:
     ranks = year_ranks(paths.paths)
     highest = [paths.paths - 1 - r for r in ranks]  # the (r+1)-th highest, ascending order
     best.sort(axis=0)  # a whole (vectorised) sort: twice as fast as partitioning six ranks
-    ordered = best
     dates = np.maximum(paths.dates, past.next_year)  # never before the next list
     return {
         "paths": paths.paths,
         "dates": [float(d) for d in dates],
-        "curves": {str(r): _float32(ordered[h]) for r, h in zip(ranks, highest, strict=True)},
+        "curves": {str(r): _float32(best[h]) for r, h in zip(ranks, highest, strict=True)},
     }
 
 

@@ -556,7 +556,8 @@ class ParityYears:
 
 _NEVER = 1e9
 _BEYOND = 1e8
-_LAST_LIST = HORIZON_YEAR + 0.87
+LAST_LIST = HORIZON_YEAR + 0.87
+"""The date of the forecasts' last list: a later year is ">2200"."""
 
 
 def log2_targets(compute_flops: Array | float) -> Array:
@@ -601,7 +602,7 @@ def parity_years(
     # than sorting every sample's year
     if walk is None:
         projected = np.asarray(projection.year_reached(todo), dtype=np.float64)
-        unreached = ~np.isfinite(projected) | (projected > _LAST_LIST)
+        unreached = ~np.isfinite(projected) | (projected > LAST_LIST)
         projected = np.where(unreached, np.where(never, _NEVER, _BEYOND), projected)
         projected = np.maximum(projected, past.next_year)
     elif todo.size:
@@ -670,12 +671,12 @@ def _repeat(size: int, pairs: int) -> AnyArray:
 def _shown(value: float) -> float | None:
     """A percentile as a year; None past the last list: a percentile interpolated between a
     year and a sample past the horizon (or never) is past the horizon too, not a year."""
-    return None if value > _LAST_LIST else value
+    return None if value > LAST_LIST else value
 
 
 def _past_horizon(value: float) -> bool:
     """Past the last list without being "never" (exactly _NEVER: every pair beyond a limit)."""
-    return _LAST_LIST < value < _NEVER
+    return LAST_LIST < value < _NEVER
 
 
 def projection_set(
