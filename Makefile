@@ -47,6 +47,11 @@ browser:
 unit: $(STAMP) browser
 	BRAINFLOPS_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n auto --dist worksteal
 
+# Every benchmark with a goal, in turns; the results as JSON (benchmarks/__main__.py).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/python -m benchmarks --json bench-results.json
+
 check-scenarios: $(STAMP)
 	$(BIN)/brainflops check scenarios/ > /dev/null
 

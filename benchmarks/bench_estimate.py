@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import byte_compiled, medians_in_turns, print_table
+from timing import byte_compiled, goal, medians_in_turns, print_table, result
 
 SCENARIO = """\
 brainflops: 1
@@ -75,11 +75,7 @@ print(np.percentile(total, [5, 50, 95]), total.mean())
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--samples", type=int, default=2_000_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+def measure(repeats: int = 5, samples: int = 2_000_000) -> dict[str, object]:
     byte_compiled()
     with tempfile.TemporaryDirectory() as tmp:
         scenario = Path(tmp) / "bench.yaml"
@@ -88,7 +84,7 @@ def main() -> None:
         hand.write_text(NUMPY.format(ranges=RANGES))
         squiggle = Path(tmp) / "squiggle.py"
         squiggle.write_text(SQUIGGLE.format(ranges=RANGES))
-        n = str(args.samples)
+        n = str(samples)
         contenders = {
             "brainflops estimate": [
                 sys.executable,
@@ -107,15 +103,34 @@ def main() -> None:
         except ImportError:
             del contenders["squigglepy"]
             print("(squigglepy not installed: pip install squigglepy)", file=sys.stderr)
-        medians = medians_in_turns(contenders, args.repeats)
+        medians = medians_in_turns(contenders, repeats)
     base = medians["brainflops estimate"]
+    goals = [goal("estimate ÷ hand-written numpy", base / medians["hand-written numpy"], 1.25, "x")]
+    if "squigglepy" in medians:
+        goals.append(goal("estimate ÷ squigglepy", base / medians["squigglepy"], 0.5, "x"))
+    rows = [
+        {"contender": n, "median_s": m, "brainflops_over_this": base / m}
+        for n, m in medians.items()
+    ]
+    return result("estimate", rows, goals)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=2_000_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    found = measure(args.repeats, args.samples)
     print(
         f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
         f"{args.samples:,} samples, median of {args.repeats} runs\n"
     )
     print_table(
         ("contender", "median wall time", "brainflops / this"),
-        [(name, f"{median:.3f} s", f"{base / median:.2f}") for name, median in medians.items()],
+        [
+            (str(r["contender"]), f"{r['median_s']:.3f} s", f"{r['brainflops_over_this']:.2f}")
+            for r in found["rows"]
+        ],
     )
 
 

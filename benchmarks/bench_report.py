@@ -21,7 +21,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from timing import brainflops_in, checkouts, wall_and_peak
+from timing import brainflops_in, checkouts, goal, result, wall_and_peak
 
 VARIANT = """brainflops: 1
 extends: carlsmith-2020
@@ -33,22 +33,19 @@ populations:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--variants", type=int, default=200)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
-    args = parser.parse_args()
-    roots = checkouts(args.baseline)
+def measure(
+    repeats: int = 3, variants: int = 200, baseline: Path | None = None
+) -> dict[str, object]:
+    roots = checkouts(baseline)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "variants"
         folder.mkdir()
-        for i in range(args.variants):
+        for i in range(variants):
             low = 0.05 + 0.001 * i
             (folder / f"variant-{i}.yaml").write_text(VARIANT.format(i=i, low=low, high=20 * low))
         first = str(folder / "variant-0.yaml")
         results: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        for _ in range(args.repeats):
+        for _ in range(repeats):
             for label, root in roots.items():
                 brainflops, env = brainflops_in(root)
                 out = Path(tmp) / f"report-{label.replace(' ', '-')}"
@@ -68,20 +65,56 @@ def main() -> None:
                     wall_and_peak(check, env)
                 )
                 stale.write_text(original)
-    print(f"{args.variants} variants, median of {args.repeats} runs in turns (peak: largest)\n")
-    print("| checkout | command | median | × one estimate | peak memory |")
-    print("|---|---|---:|---:|---:|")
+    rows: list[dict[str, object]] = []
     for label in roots:
         unit = statistics.median(w for w, _ in results[(label, "estimate (one variant)")])
         for (name, step), runs in results.items():
-            if name != label:
-                continue
-            wall = statistics.median(w for w, _ in runs)
-            peak = max(m for _, m in runs)
-            if math.isnan(wall):
-                print(f"| {label} | {step} | failed | | {peak:.0f} MB |")
-                continue
-            print(f"| {label} | {step} | {wall:.2f} s | {wall / unit:.1f} | {peak:.0f} MB |")
+            if name == label:
+                wall = statistics.median(w for w, _ in runs)
+                peak = max(m for _, m in runs)
+                rows.append(
+                    {
+                        "checkout": label,
+                        "command": step,
+                        "median_s": wall,
+                        "x_one_estimate": wall / unit,
+                        "peak_mb": peak,
+                    }
+                )
+    mine = {str(r["command"]): r for r in rows if r["checkout"] == "this checkout"}
+    report, stale = mine["report"], mine["stale report --check"]
+    goals = [
+        goal(f"report of {variants} ÷ one estimate", float(report["x_one_estimate"]), 20.0, "x"),
+        goal(f"report of {variants}, peak memory", float(report["peak_mb"]), 1024.0, "MB"),
+        goal(
+            "stale --check ÷ writing the report",
+            float(stale["median_s"]) / float(report["median_s"]),
+            1.5,
+            "x",
+        ),
+    ]
+    return result("report", rows, goals)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--variants", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
+    args = parser.parse_args()
+    found = measure(args.repeats, args.variants, args.baseline)
+    print(f"{args.variants} variants, median of {args.repeats} runs in turns (peak: largest)\n")
+    print("| checkout | command | median | × one estimate | peak memory |")
+    print("|---|---|---:|---:|---:|")
+    for r in found["rows"]:
+        wall = r["median_s"]
+        if math.isnan(wall):
+            print(f"| {r['checkout']} | {r['command']} | failed | | {r['peak_mb']:.0f} MB |")
+            continue
+        print(
+            f"| {r['checkout']} | {r['command']} | {wall:.2f} s | {r['x_one_estimate']:.1f} "
+            f"| {r['peak_mb']:.0f} MB |"
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from bench_estimate import SCENARIO
-from timing import byte_compiled, medians_in_turns, print_table
+from timing import byte_compiled, goal, medians_in_turns, print_table, result
 
 POPULATION = """  p{i}:
     neurons: {{low: {n:g}, high: {n2:g}}}
@@ -38,11 +38,7 @@ def four_populations(name: str, change: float) -> str:
     return f"brainflops: 1\nname: {name}\ntitle: {name}\npopulations:\n{body}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--samples", type=int, default=10_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
+def measure(repeats: int = 3, samples: int = 10_000_000) -> dict[str, object]:
     byte_compiled()
     with tempfile.TemporaryDirectory() as tmp:
         a, b, c = Path(tmp) / "a.yaml", Path(tmp) / "b.yaml", Path(tmp) / "c.yaml"
@@ -50,21 +46,36 @@ def main() -> None:
         b.write_text(four_populations("before", 1.0))
         c.write_text(four_populations("after", 1.5))
         cli = [sys.executable, "-m", "brainflops"]
-        n = ["--samples", str(args.samples)]
+        n = ["--samples", str(samples)]
         contenders = {
-            f"estimate ({args.samples:,})": [*cli, "estimate", str(a), *n],
-            f"sensitivity ({args.samples:,})": [*cli, "sensitivity", str(a), *n],
+            f"estimate ({samples:,})": [*cli, "estimate", str(a), *n],
+            f"sensitivity ({samples:,})": [*cli, "sensitivity", str(a), *n],
             "estimate (default samples)": [*cli, "estimate", str(b)],
             "diff, 16 parameters (default samples)": [*cli, "diff", str(b), str(c)],
         }
-        medians = medians_in_turns(contenders, args.repeats)
+        medians = medians_in_turns(contenders, repeats)
     names = list(medians)
+    times = {name: medians[name] / medians[names[i - i % 2]] for i, name in enumerate(names)}
+    rows = [{"command": n, "median_s": medians[n], "x_its_estimate": times[n]} for n in names]
+    goals = [
+        goal(f"sensitivity ÷ estimate at {samples:,}", times[names[1]], 2.5, "x"),
+        goal("diff of 16 parameters ÷ estimate", times[names[3]], 3.0, "x"),
+    ]
+    return result("sensitivity and diff", rows, goals)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=10_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    found = measure(args.repeats, args.samples)
     print(f"median of {args.repeats} runs in turns\n")
     print_table(
         ("command", "median", "x its estimate"),
         [
-            (name, f"{medians[name]:.2f} s", f"{medians[name] / medians[names[i - i % 2]]:.2f}")
-            for i, name in enumerate(names)
+            (str(r["command"]), f"{r['median_s']:.2f} s", f"{r['x_its_estimate']:.2f}")
+            for r in found["rows"]
         ],
     )
 

@@ -14,16 +14,12 @@ import tempfile
 from pathlib import Path
 
 from bench_estimate import SCENARIO
-from timing import byte_compiled, medians_in_turns, print_table
+from timing import byte_compiled, goal, medians_in_turns, print_table, result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--points", type=int, default=1000)
-    args = parser.parse_args()
+def measure(repeats: int = 5, points: int = 1000) -> dict[str, object]:
     byte_compiled()
-    values = ",".join(f"{1 + i * 99 / (args.points - 1):.6g}" for i in range(args.points))
+    values = ",".join(f"{1 + i * 99 / (points - 1):.6g}" for i in range(points))
     brainflops = [sys.executable, "-m", "brainflops"]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
@@ -37,7 +33,7 @@ def main() -> None:
                 "1000000",
                 "--json",
             ],
-            f"sweep, {args.points:,} points x 1,000 samples": [
+            f"sweep, {points:,} points x 1,000 samples": [
                 *brainflops,
                 "sweep",
                 str(path),
@@ -48,12 +44,26 @@ def main() -> None:
                 "--json",
             ],
         }
-        medians = medians_in_turns(contenders, args.repeats)
+        medians = medians_in_turns(contenders, repeats)
     base = medians["estimate, 1e6 samples"]
+    rows = [{"command": n, "median_s": m, "over_estimate": m / base} for n, m in medians.items()]
+    sweep = rows[1]["over_estimate"]
+    return result("sweep", rows, [goal(f"sweep of {points:,} points ÷ estimate", sweep, 3.0, "x")])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--points", type=int, default=1000)
+    args = parser.parse_args()
+    found = measure(args.repeats, args.points)
     print(f"median of {args.repeats} runs, in turns\n")
     print_table(
         ("command", "median", "÷ estimate"),
-        [(f"`{name}`", f"{m * 1000:.0f} ms", f"{m / base:.2f}x") for name, m in medians.items()],
+        [
+            (f"`{r['command']}`", f"{r['median_s'] * 1000:.0f} ms", f"{r['over_estimate']:.2f}x")
+            for r in found["rows"]
+        ],
     )
 
 

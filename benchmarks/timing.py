@@ -86,3 +86,21 @@ def byte_compiled(root: Path = ROOT) -> None:
 def brainflops_in(root: Path) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run brainflops from `root` (-P: not the cwd)."""
     return [sys.executable, "-P", "-m", "brainflops"], {**os.environ, "PYTHONPATH": str(root)}
+
+
+def goal(name: str, value: float, limit: float, unit: str) -> dict[str, object]:
+    """One goal of the README: `value` must stay under `limit` (same unit)."""
+    return {
+        "goal": name,
+        "value": round(value, 4),
+        "limit": limit,
+        "unit": unit,
+        "holds": bool(value < limit),
+    }
+
+
+def result(
+    name: str, rows: list[dict[str, object]], goals: list[dict[str, object]]
+) -> dict[str, object]:
+    """What one benchmark measured: its table's rows and its goals, for the runner's JSON."""
+    return {"benchmark": name, "rows": rows, "goals": goals}
