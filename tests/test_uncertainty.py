@@ -310,3 +310,39 @@ def test_quantiles_of_sorted_interpolate_as_numpy_does() -> None:
     assert quantiles_of_sorted(np.array([3.0]), [0.0, 0.5, 1.0]) == [3.0, 3.0, 3.0]
     with pytest.raises(ValueError):
         quantiles_of_sorted(values, [1.5])
+
+
+def test_one_lifetime_is_computed_from_compute_when_asked_for_not_held() -> None:
+    """Issue 30: an output that is compute × a constant is not held (400 MB at 5e7 samples):
+    its draws are compute's × training.seconds, on demand, and its summary compute's ×."""
+    est = estimate(load_scenario("carlsmith-2020").scenario, 20_000, 7)
+    compute, lifetime = est.draws["compute_flops"], est.draws["lifetime_flop"]
+    assert isinstance(compute, np.ndarray) and isinstance(lifetime, np.ndarray)
+    np.testing.assert_array_equal(lifetime, compute * 1e9)  # training.seconds = 1e9
+    # held: compute and events; derived: flops_per_joule (÷ 20 W) and one lifetime
+    assert set(est.draws) == {"compute_flops", "events_per_s", "flops_per_joule", "lifetime_flop"}
+    assert len(est.draws) == 4 and "lifetime_flop" in est.draws
+    np.testing.assert_array_equal(est.draws["flops_per_joule"], compute * (1 / 20))
+    lifetime_stats, compute_stats = est.stats["lifetime_flop"], est.stats["compute_flops"]
+    assert lifetime_stats is not None and compute_stats is not None
+    assert lifetime_stats.median == compute_stats.median * 1e9
+
+
+def test_a_lifetime_past_float64_is_refused_though_compute_is_finite() -> None:
+    # compute up to about 1e19 FLOP/s × 1e300 s overflows float64 (1.8e308)
+    result = invoke("estimate", "carlsmith-2020", "--set", "training.seconds=1e300", "-n", "2000")
+    assert_input_error(result, "lifetime_flop is not a finite number")
+
+
+@pytest.mark.parametrize("samples", [3_000, 40_000_000 // 8])
+def test_summaries_in_parallel_or_one_by_one_are_the_same(
+    samples: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Percentiles are taken in parallel under SUMMARY_BUDGET_BYTES, one output at a time
+    above it: the same numbers either way."""
+    from brainflops.engine import evaluate
+
+    scenario = load_scenario("carlsmith-2020").scenario
+    together = estimate(scenario, samples, 3).stats
+    monkeypatch.setattr(evaluate, "SUMMARY_BUDGET_BYTES", 0)
+    assert estimate(scenario, samples, 3).stats == together

@@ -10,7 +10,7 @@ sends each scenario to one or the other.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,28 @@ class Stats:
         return Stats(p5, median, p95, mean, self.exact)
 
 
+class Draws(Mapping[str, "Array | float"]):
+    """An estimate's samples by output. An output that is compute times a constant (one
+    lifetime: compute × training.seconds) is computed when asked for, not held: at 5e7
+    samples each held output is 400 MB."""
+
+    def __init__(self, held: Mapping[str, Array | float], scaled: Mapping[str, float]) -> None:
+        self._held = dict(held)
+        self._scaled = dict(scaled)
+
+    def __getitem__(self, name: str) -> Array | float:
+        if name in self._scaled:
+            return self._held["compute_flops"] * self._scaled[name]
+        return self._held[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._held
+        yield from (name for name in self._scaled if name not in self._held)
+
+    def __len__(self) -> int:
+        return len(self._held.keys() | self._scaled.keys())
+
+
 @dataclass(frozen=True)
 class Estimate:
     """Every output of one scenario, as samples and as summaries."""
@@ -64,7 +86,7 @@ class Estimate:
     samples: int
     seed: int
     stats: dict[str, Stats | None]
-    draws: dict[str, Array | float] = field(repr=False)
+    draws: Mapping[str, Array | float] = field(repr=False)
     """The samples of every known output (a float where the output has no uncertainty)."""
     compute_shares: dict[str, float] = field(default_factory=dict)
     """Each population's median share of compute_flops (a mixture: each component's weight)."""

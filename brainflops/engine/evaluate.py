@@ -21,6 +21,7 @@ from brainflops.engine.core import (
     CHUNK,
     MAX_SAMPLES,
     MAX_SEED,
+    Draws,
     Estimate,
     Stats,
     Values,
@@ -366,27 +367,58 @@ def sampled_estimate(
                         if start < head:
                             parts[name][start : min(head, start + size)] = part[: head - start]
             told(start + size, samples, needed)
-    draws: dict[str, Array | float] = dict(full)
+    draws = Draws(full, scaled)
     part_draws: dict[str, Array | float] = dict(parts)
-    for name, factor in scaled.items():
-        draws[name] = draws["compute_flops"] * factor
-    _all_finite(draws, where, scenario)
+    _all_finite(full, where, scenario)
+    _scaled_finite(full, scaled, where, scenario)
 
-    def summarise(item: tuple[str, Array | float]) -> Stats:
-        name, drawn = item
-        if isinstance(drawn, float):
-            return Stats(drawn, drawn, drawn, drawn, exact=True)
-        return exact_stats(known[name], model.quantities, model.correlations) or mc_stats(drawn)
-
-    summarised = [(k, v) for k, v in draws.items() if k not in scaled]
     stats: dict[str, Stats | None] = dict.fromkeys(OUTPUTS)
-    stats.update(zip((k for k, _ in summarised), parallel(summarise, summarised), strict=True))
+    stats.update(_summaries(full, known, model, samples))
     compute = stats["compute_flops"]
     for name, factor in scaled.items():  # percentiles and the mean scale with the output
         assert compute is not None
         stats[name] = compute.times(factor)
     shares = _shares(part_draws, draws["compute_flops"])
     return finished(Estimate(scenario, model, samples, seed, stats, draws, shares), where)
+
+
+def _summaries(
+    full: Mapping[str, Array], known: Mapping[str, Expr], model: Model, samples: int
+) -> dict[str, Stats]:
+    """Each held output's summary: exact for a product of lognormals, else from its draws."""
+
+    def summarise(item: tuple[str, Array]) -> Stats:
+        name, drawn = item
+        return exact_stats(known[name], model.quantities, model.correlations) or mc_stats(drawn)
+
+    items = list(full.items())
+    # each percentile takes a copy of its output: in parallel only while the copies are small
+    together = samples * len(items) * 8 <= SUMMARY_BUDGET_BYTES
+    found = parallel(summarise, items) if together else list(map(summarise, items))
+    return dict(zip((name for name, _ in items), found, strict=True))
+
+
+SUMMARY_BUDGET_BYTES = 512 * 1024**2
+"""The copies the outputs' percentiles may take at once: under it they are taken in
+parallel, above it (about 3e7 samples of two outputs) one output at a time."""
+
+
+def _scaled_finite(
+    held: Mapping[str, Array | float], scaled: Mapping[str, float], where: Where, s: Scenario
+) -> None:
+    """An output that is compute × c is finite where every compute sample times c is."""
+    if not scaled:
+        return
+    compute = held["compute_flops"]
+    largest = (
+        abs(compute)
+        if isinstance(compute, float)
+        else max(abs(float(compute.max())), abs(float(compute.min())))
+    )
+    with np.errstate(over="ignore"):
+        for name, factor in scaled.items():
+            if not math.isfinite(largest * factor):
+                raise not_finite(name, where, s)
 
 
 def _untold(done: int, total: int, needed: int) -> None:
