@@ -543,6 +543,12 @@ class Scenario(Frozen):
         return self
 
 
+NO_QUANTITIES = frozenset(
+    {"vars", "expect", "published", "source", "projections", "sweeps", "components", "correlations"}
+)
+"""Fields of a model that hold no quantity, so no `{var: NAME}`: not walked."""
+
+
 def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
     """Every `{var: NAME}` below a model, as (dotted path, NAME)."""
     if isinstance(model, VarRef):
@@ -551,7 +557,11 @@ def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
     if isinstance(model, dict):
         items: Any = model.items()
     elif hasattr(model, "__pydantic_fields__"):
-        items = ((k, getattr(model, k)) for k in type(model).model_fields if k != "vars")
+        items = (
+            (k, getattr(model, k))
+            for k, info in type(model).model_fields.items()
+            if k not in NO_QUANTITIES and info.annotation not in (str, int, bool)
+        )
     else:
         return found
     for key, value in items:
