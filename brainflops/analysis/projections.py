@@ -480,10 +480,23 @@ class History:
         return list_year(following)
 
 
+_SERIES_ARRAYS: dict[int, tuple[Sequence[Point], Array, Array]] = {}
+"""Each series' running best and dates, by the identity of its (cached) points: a sweep
+asks for them thousands of times."""
+
+
+def _series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
+    cached = _SERIES_ARRAYS.get(id(points))
+    if cached is None or cached[0] is not points:
+        best = np.maximum.accumulate(np.array([p.value for p in points]))
+        dates = np.array([p.year for p in points] + [math.inf])
+        cached = _SERIES_ARRAYS[id(points)] = (points, best, dates)
+    return cached[1], cached[2]
+
+
 def history_of(points: Sequence[Point], values: Array | float, series: Series) -> History:
     """When the running best of `points` first reached each value."""
-    best = np.maximum.accumulate(np.array([p.value for p in points]))
-    dates = np.array([p.year for p in points] + [math.inf])
+    best, dates = _series_arrays(points)
     drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
     first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
     ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them

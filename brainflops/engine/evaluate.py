@@ -35,9 +35,11 @@ from brainflops.engine.core import (
 )
 from brainflops.engine.expr import Expr, Model
 from brainflops.engine.sampling import (
+    SMALL_DRAWS,
     Array,
     Stream,
     correlation_factor,
+    first_draws,
     log_params,
     quantiles_of_sorted,
 )
@@ -226,8 +228,12 @@ class _Draws:
         where: Where = None,
         correlations: Sequence[tuple[str, str, float]] = (),
         stream_keys: Mapping[str, str] | None = None,
+        *,
+        samples: int = 0,
     ) -> None:
+        """`samples`: all the run will draw (a run of one small chunk shares its draws)."""
         self.where = where
+        self.samples = samples
         self.points = {k: v for k, v in quantities.items() if not isinstance(v, Range)}
         keys = stream_keys or {}
         streams = [
@@ -249,7 +255,10 @@ class _Draws:
             scores = self.factor @ np.stack([s.normals(size) for s in self.copula])
             for stream, z in zip(self.copula, scores, strict=True):
                 values[stream.path] = stream.from_normals(z)
-        drawn_all = parallel(lambda stream: stream.next(size), self.streams)
+        if size == self.samples <= SMALL_DRAWS:  # the whole run, small: shared draws
+            drawn_all = [first_draws(s.path, s.dist, s.seed, s.key, size) for s in self.streams]
+        else:
+            drawn_all = parallel(lambda stream: stream.next(size), self.streams)
         for stream, drawn in zip(self.streams, drawn_all, strict=True):
             if stream.dist.dist == "normal" and not (drawn > 0).all():
                 raise located(
@@ -300,7 +309,7 @@ def draw_inputs(
     stream_keys: Mapping[str, str] | None = None,
 ) -> dict[str, Array | float]:
     """All input draws at once (for sensitivity and diff, which need the inputs)."""
-    source = _Draws(quantities, seed, where, correlations, stream_keys)
+    source = _Draws(quantities, seed, where, correlations, stream_keys, samples=samples)
     streams = len(source.streams) + len(source.copula)
     check_memory(samples * streams, f"{streams} uncertain inputs × {samples:,} samples")
     return source.chunk(samples)
@@ -337,7 +346,9 @@ def sampled_estimate(
     every scenario with an uncertain quantity)."""
     told = progress or _untold
     known = {k: e for k, e in model.outputs.items() if e is not None}
-    source = _Draws(model.quantities, seed, where, model.correlations, model.stream_keys)
+    source = _Draws(
+        model.quantities, seed, where, model.correlations, model.stream_keys, samples=samples
+    )
     streams = len(source.streams) + len(source.copula)
     # the draws of one chunk are streams × chunk values: bound them, whatever the streams
     chunk = max(1, min(chunk, DRAW_BUDGET // max(streams, 1)))

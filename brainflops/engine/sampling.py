@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
+from functools import cached_property, lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -79,8 +80,15 @@ class Stream:
         the stream of its first use)."""
         self.path = path
         self.dist = dist
-        seq = np.random.SeedSequence(entropy=seed, spawn_key=(_stream_key(key or path),))
-        self._rng = np.random.Generator(np.random.PCG64(seq))
+        self.seed = seed
+        self.key = key or path
+
+    @cached_property
+    def _rng(self) -> np.random.Generator:
+        """Made on the first draw (a sweep's small estimates often take theirs from
+        `first_draws` instead: making a generator costs more than 1,000 draws)."""
+        seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(_stream_key(self.key),))
+        return np.random.Generator(np.random.PCG64(seq))
 
     def next(self, size: int) -> Array:
         with np.errstate(over="ignore"):  # thread-local; overflow is reported by the engine
@@ -142,6 +150,19 @@ class Stream:
         u *= hi - lo
         u += lo
         return np.exp(u, out=u)
+
+
+SMALL_DRAWS = 10_000
+"""Up to this many samples, a stream's first draws are kept (read-only) and shared by every
+estimate that asks for the same ones: a sweep's points draw the same numbers again."""
+
+
+@lru_cache(maxsize=256)
+def first_draws(path: str, dist: Range, seed: int, key: str, size: int) -> Array:
+    """The first `size` draws of a stream (size <= SMALL_DRAWS), computed once, read-only."""
+    drawn = Stream(path, dist, seed, key).next(size)
+    drawn.flags.writeable = False
+    return drawn
 
 
 def quantile_of(r: Range, q: float) -> float:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from brainflops.model.projections import ProjectionSpec
 from brainflops.model.quantity import (
@@ -549,6 +550,16 @@ NO_QUANTITIES = frozenset(
 """Fields of a model that hold no quantity, so no `{var: NAME}`: not walked."""
 
 
+@cache
+def _walked(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model class that may hold a quantity."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if name not in NO_QUANTITIES and info.annotation not in (str, int, bool)
+    )
+
+
 def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
     """Every `{var: NAME}` below a model, as (dotted path, NAME)."""
     if isinstance(model, VarRef):
@@ -556,15 +567,13 @@ def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if isinstance(model, dict):
         items: Any = model.items()
-    elif hasattr(model, "__pydantic_fields__"):
-        items = (
-            (k, getattr(model, k))
-            for k, info in type(model).model_fields.items()
-            if k not in NO_QUANTITIES and info.annotation not in (str, int, bool)
-        )
+    elif isinstance(model, BaseModel):
+        items = ((k, getattr(model, k)) for k in _walked(type(model)))
     else:
         return found
     for key, value in items:
+        if value is None or isinstance(value, str | int | float):  # a leaf: no var below
+            continue
         found += var_refs(value, f"{path}.{key}" if path else str(key))
     return found
 
