@@ -6,6 +6,7 @@ Heavy modules (numpy, pydantic models, matplotlib) are imported inside the comma
 
 from __future__ import annotations
 
+import copy
 import errno
 import gc
 import importlib
@@ -559,6 +560,31 @@ COMPLETE_VAR = "_BRAINFLOPS_COMPLETE"
 """Set by the scripts of `brainflops completion` when the shell asks for completions."""
 
 
+def _command_name(info: typer.models.CommandInfo) -> str:
+    assert info.callback is not None
+    return info.name or typer.main.get_command_name(info.callback.__name__)
+
+
+def _group_name(info: typer.models.TyperInfo) -> str | None:
+    name = info.name if isinstance(info.name, str) else None
+    instance = info.typer_instance
+    return name or (instance.info.name if instance is not None else None)
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The command line with only the command `argv` names, or all of it (for --help, an
+    option, a typo): typer builds a click object for every command it has at each start,
+    about 12 ms for all of them and 1 ms for one."""
+    name = argv[0] if argv else ""
+    commands = [c for c in app.registered_commands if _command_name(c) == name]
+    groups = [g for g in app.registered_groups if _group_name(g) == name]
+    if len(commands) + len(groups) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands, one.registered_groups = commands, groups
+    return one
+
+
 def main() -> None:
     # pydantic looks up plugins through every installed package's entry points (~12 ms):
     # they would only instrument brainflops' own models, so the command line skips them
@@ -573,7 +599,8 @@ def main() -> None:
     code: int | str | None = 0
     try:
         try:
-            app(prog_name="brainflops")
+            named = None if COMPLETE_VAR in os.environ else sys.argv[1:2]
+            app_for(named or [])(prog_name="brainflops")
         except SystemExit as exc:
             code = exc.code
         except KeyboardInterrupt:

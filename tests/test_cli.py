@@ -181,3 +181,32 @@ def test_help_states_the_default_samples_each_command_uses(command: str, default
     assert callback is not None
     used = inspect.signature(callback).parameters["samples"].default
     assert f"{used:,}" == default
+
+
+COMMAND_NAMES = [
+    "export-model", "explore", "backtest", "estimate", "sensitivity", "sweep", "compare",
+    "machines", "diff", "check", "report", "validate", "plot", "completion", "schema", "list",
+    "data",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+def test_a_command_built_alone_is_the_same_command(name: str) -> None:
+    """Issue 30: a process builds only the command it runs (`app_for`); its help, options and
+    messages are those of the whole command line."""
+    from typer.testing import CliRunner
+
+    from brainflops.cli import app_for
+    from tests.conftest import ENV
+
+    alone = CliRunner(env=ENV).invoke(app_for([name]), [name, "--help"])
+    assert alone.exit_code == 0, alone.stdout
+    assert alone.stdout == invoke(name, "--help").stdout
+    assert len(app_for([name]).registered_commands + app_for([name]).registered_groups) == 1
+
+
+def test_anything_but_one_command_gets_the_whole_command_line() -> None:
+    from brainflops.cli import app, app_for
+
+    for argv in ([], ["--help"], ["--version"], ["validat"], ["no-such"]):
+        assert app_for(argv) is app
