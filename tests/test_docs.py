@@ -98,10 +98,41 @@ def readme_commands() -> list[list[str]]:
     return [shlex.split(x, comments=True)[1:] for x in lines if x.startswith("brainflops ")]
 
 
+def readme_units() -> list[list[list[str]]]:
+    """The README's commands in runs that must share a folder: an import and the reset
+    after it, a report and the --check of it; every other command stands alone."""
+    units: list[list[list[str]]] = []
+    for args in readme_commands():
+        prev = units[-1][-1] if units else []
+        follows = (
+            prev[:3] == ["data", "import", args[2]] if args[:2] == ["data", "reset"] else False
+        ) or ("--check" in args and prev == [a for a in args if a != "--check"])
+        if follows:
+            units[-1].append(args)
+        else:
+            units.append([args])
+    return units
+
+
+README_PARTS = 4
+"""The README's commands run in this many tests, so that workers share them out."""
+
+
+def test_the_readme_shows_every_command_in_its_parts() -> None:
+    shown = readme_commands()
+    assert len(shown) >= 20
+    parts = [u for part in range(README_PARTS) for u in readme_units()[part::README_PARTS]]
+    assert sorted(map(str, (c for u in parts for c in u))) == sorted(map(str, shown))
+
+
 @pytest.mark.slow
-def test_every_readme_command_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("part", range(README_PARTS))
+def test_every_readme_command_exits_0(
+    part: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What the README shows, run as a user would, in a folder of their own with the
-    scenarios it names (reports go there, never into this checkout)."""
+    scenarios it names (reports go there, never into this checkout); a quarter of the
+    commands a test, whole runs of commands that belong together kept together."""
     import shutil
 
     from brainflops.model.data import forget
@@ -114,12 +145,11 @@ def test_every_readme_command_exits_0(tmp_path: Path, monkeypatch: pytest.Monkey
     xlsx(tmp_path / "TOP500_202611.xlsx", top500_rows(MADE_UP_68))
     monkeypatch.setenv("BRAINFLOPS_DATA", str(tmp_path / "user-data"))
     monkeypatch.chdir(tmp_path)
-    shown = readme_commands()
-    assert len(shown) >= 20
     try:
-        for args in shown:
-            result = invoke(*args)
-            assert result.exit_code == 0, f"brainflops {' '.join(args)}: {result.stderr[-500:]}"
+        for unit in readme_units()[part::README_PARTS]:
+            for args in unit:
+                result = invoke(*args)
+                assert result.exit_code == 0, f"brainflops {' '.join(args)}: {result.stderr[-500:]}"
     finally:
         monkeypatch.undo()
         forget()
