@@ -27,7 +27,10 @@ demo: $(DEMO_STAMP)
 	$(BIN)/brainflops report scenarios/ -o demo-report
 	@echo "The report for every bundled scenario: demo-report/index.html (or index.md)"
 
-test: lint typecheck unit check-scenarios check-report
+# The tests run `brainflops check` on every bundled scenario (tests/test_docs.py) and
+# `report --check` on the committed report (tests/test_report.py): run once, there, not
+# again as check-scenarios and check-report (kept for running alone).
+test: lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check brainflops tests benchmarks action

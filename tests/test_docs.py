@@ -114,7 +114,7 @@ def readme_units() -> list[list[list[str]]]:
     return units
 
 
-README_PARTS = 4
+README_PARTS = 6
 """The README's commands run in this many tests, so that workers share them out."""
 
 
@@ -131,7 +131,7 @@ def test_every_readme_command_exits_0(
     part: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What the README shows, run as a user would, in a folder of their own with the
-    scenarios it names (reports go there, never into this checkout); a quarter of the
+    scenarios it names (reports go there, never into this checkout); a sixth of the
     commands a test, whole runs of commands that belong together kept together."""
     import shutil
 
