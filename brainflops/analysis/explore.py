@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from brainflops.analysis.compare import metrics, newest, newest_ai_leader
-from brainflops.analysis.forecast import PATHS
+from brainflops.analysis.forecast import PATHS, PathSet
 from brainflops.analysis.projections import (
     LAST_LIST,
     History,
@@ -28,6 +28,7 @@ from brainflops.analysis.projections import (
     history,
     projection_set,
     resolve,
+    series_arrays,
     top500_points,
 )
 from brainflops.engine.core import Stats
@@ -66,8 +67,7 @@ def passage_curves(p: Projection, past: History, seed: int) -> dict[str, Any]:
     list date. The r-th earliest parity year of x is the first date where it reaches
     log10 x."""
     paths = p.paths(seed)
-    best = np.maximum.accumulate(paths.values, axis=1)
-    np.clip(best, -paths.OFFSET / 4, paths.OFFSET / 4, out=best)  # as PathSet keeps it
+    best = PathSet.running_best(paths.values)  # as the first passages read it
     ranks = year_ranks(paths.paths)
     highest = [paths.paths - 1 - r for r in ranks]  # the (r+1)-th highest, ascending order
     best.sort(axis=0)  # a whole (vectorised) sort: twice as fast as partitioning six ranks
@@ -103,7 +103,7 @@ def projection_document(p: Projection, past: History, seed: int) -> dict[str, An
 
 def history_document(points: Sequence[Point], past: History) -> dict[str, Any]:
     """The series' running best and the date each was reached (the past is not projected)."""
-    best = np.maximum.accumulate(np.array([pt.value for pt in points]))
+    best, _ = series_arrays(points)
     return {
         "best": [float(b) for b in best],
         "years": [pt.year for pt in points],

@@ -221,13 +221,20 @@ class PathSet:
 
     @classmethod
     def of(cls, values: Array, dates: Array) -> PathSet:
-        # any real series stays far inside ±OFFSET/4 (the physical limit is 10^37.8)
-        best = np.maximum.accumulate(values, axis=1).astype(np.float64)
+        best = cls.running_best(values)
+        best += (np.arange(values.shape[0], dtype=np.float64) * cls.OFFSET)[:, None]
+        return cls(dates, best.ravel(), values.shape[0], values)
+
+    @classmethod
+    def running_best(cls, values: Array) -> Array:
+        """Each path's running maximum (rows: paths), float64, within ±OFFSET/4 so that
+        rows offset by OFFSET never overlap (a real series stays far inside: the physical
+        limit is 10^37.8)."""
+        best: Array = np.maximum.accumulate(values, axis=1).astype(np.float64)
         # a row's lowest value is its first, its highest its last
         if best[:, 0].min() < -cls.OFFSET / 4 or best[:, -1].max() > cls.OFFSET / 4:
             np.clip(best, -cls.OFFSET / 4, cls.OFFSET / 4, out=best)
-        best += (np.arange(values.shape[0], dtype=np.float64) * cls.OFFSET)[:, None]
-        return cls(dates, best.ravel(), values.shape[0], values)
+        return best
 
     def first_passage(self, targets_log10: Array, rows: AnyArray) -> AnyArray:
         """The index of the first list date at which path `rows[j]` reaches target j;

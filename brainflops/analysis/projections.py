@@ -485,7 +485,8 @@ _SERIES_ARRAYS: dict[int, tuple[Sequence[Point], Array, Array]] = {}
 asks for them thousands of times."""
 
 
-def _series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
+def series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
+    """The running best of a series' points, and their dates (then inf), built once."""
     cached = _SERIES_ARRAYS.get(id(points))
     if cached is None or cached[0] is not points:
         best = np.maximum.accumulate(np.array([p.value for p in points]))
@@ -496,7 +497,7 @@ def _series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
 
 def history_of(points: Sequence[Point], values: Array | float, series: Series) -> History:
     """When the running best of `points` first reached each value."""
-    best, dates = _series_arrays(points)
+    best, dates = series_arrays(points)
     drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
     first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
     ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
