@@ -6,6 +6,9 @@ import math
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brainflops.errors import InputError
 from brainflops.io.files import MAX_FILE_BYTES
@@ -159,3 +162,40 @@ def test_scenario_limits_are_the_models_own() -> None:
     for path, limit in SCENARIO_LIMITS.entries.items():
         model = Factors if path[0] == "factors" else Scenario
         assert max_length(model, str(path[-1])) == limit, path
+
+
+def _outcome(text: str, *, python: bool) -> object:
+    """What parse_yaml makes of `text`: its data and positions, or its error's words."""
+    try:
+        doc = parse_yaml(text, "f.yaml", Limits(other_entries=6, nodes=40), python=python)
+    except InputError as exc:
+        return str(exc)
+    return repr(doc.data), doc.values, doc.keys  # repr: NaN equals NaN
+
+
+YAMLISH = st.text(alphabet="ab:-[]{},'\"#&*!|>?% \n\t.0123456789e+_~\\", max_size=80)
+
+
+@settings(max_examples=600, deadline=None)
+@given(YAMLISH)
+def test_libyaml_and_pyyaml_give_the_same_document_or_the_same_error(text: str) -> None:
+    # libyaml parses; PyYAML's parser is the reference whose errors the user reads
+    assert _outcome(text, python=False) == _outcome(text, python=True)
+
+
+NESTED = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NESTED, st.sampled_from([None, True, False]), st.integers(1, 6))
+def test_the_same_document_in_every_style_pyyaml_writes(
+    data: object, flow: bool | None, indent: int
+) -> None:
+    text = yaml.safe_dump({"root": data}, default_flow_style=flow, indent=max(indent, 2))
+    assert _outcome(text, python=False) == _outcome(text, python=True)

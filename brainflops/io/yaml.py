@@ -105,19 +105,17 @@ class Limits:
 NO_LIMITS = Limits()
 
 
-class _Loader(yaml.SafeLoader):
-    """Composes nodes only; refuses anchors, aliases, deep nesting and collections over
-    their limits while composing, so an oversized file stops at its first entry too many."""
+class _Limited:
+    """Refuses anchors, aliases, deep nesting and collections over their limits while the
+    nodes are composed, so an oversized file stops at its first entry too many."""
 
-    def __init__(self, stream: str, limits: Limits) -> None:
-        super().__init__(stream)
+    def __init__(self, limits: Limits) -> None:
         self._depth = 0
         self._limits = limits
         self._nodes = 0
         self._paths: list[Path_] = []  # the path of each collection being composed
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+    def _enter(self, event: Any, parent: Node | None, index: Any) -> None:
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(mark, "YAML aliases (*name) are not allowed")
@@ -133,11 +131,11 @@ class _Loader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 raise _Refused(mark, f"nesting deeper than {MAX_DEPTH} levels")
         self._paths.append(path)
-        node = super().compose_node(parent, index)
+
+    def _leave(self, node: Node | None) -> None:
         self._paths.pop()
         if isinstance(node, SequenceNode | MappingNode):
             self._depth -= 1
-        return node
 
     def _path_of(self, parent: Node | None, index: Any, mark: Any) -> Path_:
         """This node's path (a key's: its mapping's), refusing an entry over its limit."""
@@ -156,12 +154,130 @@ class _Loader(yaml.SafeLoader):
             raise _Refused(mark, f"{shown}: more than {limit:,} entries (the limit is {limit:,})")
         return where if index is None else (*where, index)
 
+
+def _tag(kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> str:
+    """The tag of an untagged node: YAML 1.2 core rules for plain scalars."""
+    if kind is ScalarNode and isinstance(implicit, tuple) and implicit[0] and value is not None:
+        return resolve_plain(value)
+    if kind is ScalarNode:
+        return _STD + "str"
+    return _STD + ("seq" if kind is SequenceNode else "map")
+
+
+class _Loader(_Limited, yaml.SafeLoader):
+    """PyYAML's own parser and composer (Python), checked as they compose: the reference
+    whose errors the user sees."""
+
+    def __init__(self, stream: str, limits: Limits) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        _Limited.__init__(self, limits)
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._enter(self.peek_event(), parent, index)  # type: ignore[no-untyped-call]
+        node = super().compose_node(parent, index)
+        self._leave(node)
+        return node
+
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0] and value is not None:
-            return resolve_plain(value)
-        if kind is ScalarNode:
-            return _STD + "str"
-        return _STD + ("seq" if kind is SequenceNode else "map")
+        return _tag(kind, value, implicit)
+
+
+class _Composer(_Limited):
+    """The nodes PyYAML's composer makes, from libyaml's events (C, about 20 times faster
+    than PyYAML's Python parser), checked the same way as they come.
+
+    Where the two parsers differ (found by a property test over random text), the text goes
+    to PyYAML's parser: `_Diverges` is raised at an explicit tag, an empty scalar (the two
+    place its position differently), a block scalar whose header PyYAML would refuse, or a
+    "?" in a plain scalar inside [...] or {...}.
+    """
+
+    def __init__(self, text: str, limits: Limits) -> None:
+        super().__init__(limits)
+        self._text = text
+        self._lines: list[int] | None = None  # where each line starts, once needed
+        self._flow = 0  # how many [...] or {...} the current node is in
+        self._events: Any = yaml.cyaml.CParser(text)  # type: ignore[attr-defined]
+
+    def single_node(self) -> Node | None:
+        events = self._events
+        try:
+            events.get_event()  # the stream's start
+            node = None
+            if not events.check_event(yaml.StreamEndEvent):
+                events.get_event()  # the document's start
+                node = self._node(None, None)
+                events.get_event()  # the document's end
+            if not events.check_event(yaml.StreamEndEvent):
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream",
+                    None if node is None else node.start_mark,
+                    "but found another document",
+                    events.get_event().start_mark,
+                )
+            return node
+        finally:
+            events.dispose()
+
+    def _node(self, parent: Node | None, index: Any) -> Node:
+        events = self._events
+        event: Any = events.peek_event()
+        self._enter(event, parent, index)
+        tag = event.tag
+        node: Node
+        if tag is not None:
+            raise _Diverges
+        kind = type(event)  # (not isinstance: the stubs' marks are not libyaml's)
+        if kind is yaml.ScalarEvent:
+            events.get_event()
+            if event.start_mark.index == event.end_mark.index or event.style in ("|", ">"):
+                self._check_scalar(event)
+            if self._flow and not event.style and "?" in event.value:
+                raise _Diverges  # in [...] and {...}, PyYAML ends a plain scalar at "?"
+            tag = _tag(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        elif kind is yaml.SequenceStartEvent:
+            events.get_event()
+            tag = _tag(SequenceNode, None, event.implicit)
+            node = SequenceNode(tag, [], event.start_mark, None, event.flow_style)
+            self._flow += bool(event.flow_style)
+            items = node.value
+            while not events.check_event(yaml.SequenceEndEvent):
+                items.append(self._node(node, len(items)))
+            node.end_mark = events.get_event().end_mark
+            self._flow -= bool(event.flow_style)
+        else:
+            events.get_event()
+            tag = _tag(MappingNode, None, event.implicit)
+            node = MappingNode(tag, [], event.start_mark, None, event.flow_style)
+            self._flow += bool(event.flow_style)
+            pairs = node.value
+            while not events.check_event(yaml.MappingEndEvent):
+                key = self._node(node, None)
+                pairs.append((key, self._node(node, key)))
+            node.end_mark = events.get_event().end_mark
+            self._flow -= bool(event.flow_style)
+        self._leave(node)
+        return node
+
+    def _check_scalar(self, event: Any) -> None:
+        """An empty scalar, or a block scalar whose header is not as PyYAML wants it."""
+        if event.start_mark.index == event.end_mark.index:
+            raise _Diverges
+        if self._lines is None:
+            self._lines = [0, *(m.end() for m in re.finditer("\n", self._text))]
+        start = self._lines[event.start_mark.line] + event.start_mark.column
+        if not _BLOCK_HEADER.match(self._text, start):
+            raise _Diverges
+
+
+_BLOCK_HEADER = re.compile(r"[|>](?:[-+][1-9]?|[1-9][-+]?)?(?: +#[^\n]*| *)(?:\n|$)")
+"""A block scalar's header as PyYAML reads it: indicators, then spaces, a comment or the
+end of the line."""
+
+
+class _Diverges(Exception):
+    """libyaml would read this text where PyYAML refuses it, or place a node elsewhere."""
 
 
 class _Refused(Exception):
@@ -260,8 +376,24 @@ def _build(node: Node, where: Path_, doc: Document) -> Any:
     return out
 
 
-def parse_yaml(text: str, path: str = "<string>", limits: Limits = NO_LIMITS) -> Document:
-    """Parse one YAML document whose top level must be a mapping."""
+_LIBYAML = getattr(yaml, "__with_libyaml__", False)
+_PYYAML_ONLY = re.compile(r"\t|^%", re.MULTILINE)
+"""Text that goes to PyYAML's parser: a tab or a directive (libyaml reads more of both)."""
+
+
+def _libyaml_root(text: str, limits: Limits) -> Node | None:
+    """The root node from libyaml's events; None when PyYAML must say what is wrong (or
+    libyaml is missing). Control characters are refused by PyYAML's own reader, and text
+    that libyaml reads otherwise (`_PYYAML_ONLY`) goes there too."""
+    if not _LIBYAML or _PYYAML_ONLY.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    try:
+        return _Composer(text, limits).single_node()
+    except (yaml.YAMLError, _Refused, _Diverges):
+        return None
+
+
+def _python_root(text: str, path: str, limits: Limits) -> Node:
     try:
         loader = _Loader(text, limits)
     except yaml.reader.ReaderError as exc:  # a control character, found before parsing
@@ -292,6 +424,20 @@ def parse_yaml(text: str, path: str = "<string>", limits: Limits = NO_LIMITS) ->
         loader.dispose()
     if root is None:
         raise InputError.at(path, "the file is empty; expected a mapping (key: value lines)", 1, 1)
+    return root
+
+
+def parse_yaml(
+    text: str, path: str = "<string>", limits: Limits = NO_LIMITS, *, python: bool = False
+) -> Document:
+    """Parse one YAML document whose top level must be a mapping.
+
+    libyaml (C) parses when PyYAML has it and the text parses; any refusal is PyYAML's own
+    parser's (`python=True`: always that one), so an error reads and points as it always has.
+    """
+    root = None if python else _libyaml_root(text, limits)
+    if root is None:
+        root = _python_root(text, path, limits)
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         raise InputError.at(path, f"the document is {kind}; expected a mapping", *_lc(root))
