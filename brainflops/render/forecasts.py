@@ -14,6 +14,7 @@ from brainflops.analysis.projections import (
     resolve,
 )
 from brainflops.model.machines import MachinesFile
+from brainflops.render import figures
 from brainflops.render.markdown import table
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -41,11 +42,22 @@ def backtests(seed: int) -> tuple[Backtest, ...]:
 
 
 def prepare(seed: int, machines: MachinesFile) -> None:
-    """Compute what the report's forecasts need (the backtests, the fans' paths), so that
-    it is cached when the report is rendered."""
-    backtests(seed)
+    """Compute what the report's forecasts need (the backtests, the fans' paths, the
+    calibration figure), so that it is cached when the report is rendered.
+
+    Drawing the figure here also loads matplotlib and its fonts in this process, once:
+    the workers that draw the other figures are forked from it with both in memory.
+    """
+    calibration_figure(seed)
     for name, spec in (*DEFAULT_PROJECTIONS.items(), ("ai-trend", AI_PROJECTIONS["ai-trend"])):
         resolve(name, spec, machines.green500).paths(seed)
+
+
+@cache
+def calibration_figure(seed: int) -> tuple[dict[str, Any], str]:
+    """The calibration figure's data and its SVG, from `backtests(seed)`."""
+    data = calibration_data(backtests(seed))
+    return data, figures.calibration(data)
 
 
 def _cell(value: float | None) -> str:

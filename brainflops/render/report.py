@@ -288,12 +288,12 @@ def render(
         drawing: dict[str, Future[str] | str] = {
             job[0]: _draw(job) if pool is None else pool.submit(_draw, job) for job in slowest_first
         }
-        # the backtest runs here while the workers draw; its figure is the last job
+        # the backtest and its figure: here while the workers draw (cached when `analyse`
+        # had workers: it drew them meanwhile); the last job
         backtests = forecasts.backtests(seed)
-        calibration = ("calibration.svg", "calibration", forecasts.calibration_data(backtests))
-        drawing[calibration[0]] = _draw(calibration)
-        jobs.append(calibration)
-        scored = forecasts.backtest_section(backtests, calibration[0])
+        calibration_data, drawing["calibration.svg"] = forecasts.calibration_figure(seed)
+        jobs.append(("calibration.svg", "calibration", calibration_data))
+        scored = forecasts.backtest_section(backtests, "calibration.svg")
         per_scenario = {
             r.estimate.scenario.name: [(f, c) for f, c, _ in r.figures if c is not None]
             for r in reports
