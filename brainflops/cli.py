@@ -23,6 +23,7 @@ import typer
 
 from brainflops import __version__, cli_data, cli_explore, cli_forecasts
 from brainflops.cli_common import (
+    SAMPLING_COMMANDS,
     JsonOpt,
     MachinesOpt,
     PlotSamplesOpt,
@@ -34,6 +35,7 @@ from brainflops.cli_common import (
     SweepSamplesOpt,
     app,
     batch,
+    keep_freed_memory,
     load,
     new_console,
     output_failed,
@@ -600,6 +602,8 @@ def main() -> None:
     try:
         try:
             named = None if COMPLETE_VAR in os.environ else sys.argv[1:2]
+            if named and named[0] in SAMPLING_COMMANDS:
+                keep_freed_memory()
             app_for(named or [])(prog_name="brainflops")
         except SystemExit as exc:
             code = exc.code

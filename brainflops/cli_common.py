@@ -219,7 +219,7 @@ def run_estimate(
             samples,
             seed,
             set=overrides or (),
-            on_sampling=None if json else prefetch,
+            on_sampling=keep_freed_memory if json else _sampling,
             progress=progress,
         )
 
@@ -289,6 +289,11 @@ def batch(scenarios: list[str] | None, machines: Path | None) -> tuple[list[str]
     return refs(scenarios), load_machines(machines)
 
 
+def _sampling() -> None:
+    keep_freed_memory()
+    prefetch()
+
+
 def prefetch() -> None:
     """Import the terminal renderer (rich) on the other core while the engine computes."""
     import threading
@@ -338,3 +343,35 @@ def output_failed(exc: OSError) -> NoReturn:
 
     stderr_line(f"brainflops: cannot write the output: {describe_os_error(exc)}")
     sys.exit(2)
+
+
+SAMPLING_COMMANDS = frozenset(
+    {"compare", "sensitivity", "sweep", "diff", "check", "report", "plot", "backtest"}
+    | {"explore", "export-model"}
+)
+"""The commands that always sample (and import numpy): their processes keep freed memory
+(`keep_freed_memory`). `estimate` does so when it starts sampling: a scenario of plain
+numbers needs neither numpy nor ctypes."""
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def keep_freed_memory() -> None:
+    """Let glibc's malloc keep arrays up to 32 MiB in the heap after they are freed.
+
+    By default it maps each array of more than a few hundred kB afresh and unmaps it when
+    freed, so every temporary of a 100,000-sample run faults its pages in again: a report
+    of 200 scenarios spent about a tenth of its time doing that in the kernel. This is a
+    setting of the whole process, so only the command line makes it (the library, imported
+    into someone else's process, never does); the report's workers inherit it.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes  # numpy imports it too, for every command that samples
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # glibc's; absent under musl
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 * 1024**2)
+    mallopt(_M_TRIM_THRESHOLD, 256 * 1024**2)  # heap freed at its top stays, up to this

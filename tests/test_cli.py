@@ -98,7 +98,7 @@ def _modules_after(args: list[str]) -> set[str]:
 )
 def test_light_commands_do_not_import_numpy(args: list[str]) -> None:
     modules = _modules_after(args)
-    assert not modules & {"numpy", "matplotlib", "scipy"}
+    assert not modules & {"numpy", "matplotlib", "scipy", "ctypes"}
     assert "threads=0" in modules
 
 
@@ -203,6 +203,15 @@ def test_a_command_built_alone_is_the_same_command(name: str) -> None:
     assert alone.exit_code == 0, alone.stdout
     assert alone.stdout == invoke(name, "--help").stdout
     assert len(app_for([name]).registered_commands + app_for([name]).registered_groups) == 1
+
+
+def test_the_commands_that_keep_freed_memory_are_commands() -> None:
+    from brainflops.cli_common import SAMPLING_COMMANDS, keep_freed_memory
+
+    assert set(SAMPLING_COMMANDS) <= set(COMMAND_NAMES)
+    assert "validate" not in SAMPLING_COMMANDS and "estimate" not in SAMPLING_COMMANDS
+    keep_freed_memory()  # glibc's mallopt here; nothing elsewhere; never an error
+    keep_freed_memory()
 
 
 def test_anything_but_one_command_gets_the_whole_command_line() -> None:

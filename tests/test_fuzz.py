@@ -714,3 +714,35 @@ def test_the_exported_model_is_the_engine_at_any_point(doc: dict[str, Any], scal
         assert (figure is None) == (stats is None), name
         if figure is not None and stats is not None:
             assert math.isclose(figure, stats.median, rel_tol=1e-9), (name, figure, stats.median)
+
+
+@FUZZ
+@given(
+    st.integers(1, 30_000),
+    st.sampled_from(["lognormal", "ties", "sorted", "reversed", "infinite", "nan"]),
+    st.lists(st.floats(0, 1), min_size=1, max_size=6),
+    st.integers(0, 2**32),
+)
+def test_quantiles_of_unsorted_samples_equal_numpys_bit_for_bit(
+    n: int, shape: str, q: list[float], seed: int
+) -> None:
+    """`quantiles` selects order statistics through a pilot sample (past 4,096 values):
+    whatever the sample's order, ties or a pilot that misses, numpy's numbers exactly."""
+    import numpy as np
+
+    from brainflops.engine.sampling import quantiles
+
+    rng = np.random.default_rng(seed)
+    values = {
+        "lognormal": lambda: rng.lognormal(0, 3, n),
+        "ties": lambda: rng.integers(0, 4, n).astype(np.float64),  # a pilot's bracket is a tie
+        "sorted": lambda: np.sort(rng.normal(size=n)),  # a strided pilot sees a pattern
+        "reversed": lambda: np.sort(rng.normal(size=n))[::-1].copy(),
+        "infinite": lambda: np.where(rng.random(n) < 0.1, np.inf, rng.normal(size=n)),
+        "nan": lambda: np.where(rng.random(n) < 0.01, np.nan, rng.normal(size=n)),
+    }[shape]()
+    fractions = [*q, 0.0, 0.05, 0.5, 0.95, 1.0]
+    with np.errstate(invalid="ignore"):
+        expected = np.quantile(values, fractions)
+        got = np.array(quantiles(values, fractions))
+    assert np.array_equal(got, expected, equal_nan=True)

@@ -26,7 +26,7 @@ from brainflops.engine.evaluate import (
     parallel,
 )
 from brainflops.engine.run import estimate
-from brainflops.engine.sampling import Array
+from brainflops.engine.sampling import Array, quantiles
 from brainflops.errors import InputError
 from brainflops.model.quantity import Range, point
 from brainflops.model.scenario import OUTPUTS, Scenario
@@ -100,8 +100,8 @@ def binned_first_order(x: Array, log_y: Array, bins: int = BINS) -> float:
 def _interval(q: Range, values: Array | float) -> tuple[float, float]:
     if isinstance(values, float):
         return values, values
-    p5, p95 = np.percentile(values, [5, 95])
-    return float(p5), float(p95)
+    p5, p95 = quantiles(values, (0.05, 0.95))  # np.percentile's, bit for bit
+    return p5, p95
 
 
 def sensitivity(
@@ -142,12 +142,16 @@ def explain(est: Estimate, output: str = "compute_flops") -> Sensitivity:
         return Sensitivity(scenario.name, output, "too few samples", samples, seed, ())
     # the streams give the estimate's own first draws: the inputs of its first samples
     first = min(samples, BIN_SAMPLES)
-    values = draw_inputs(
-        model.quantities,
-        first,
-        seed,
-        correlations=model.correlations,
-        stream_keys=model.stream_keys,
+    values = (
+        est.inputs  # the same draws: the same streams, in one chunk
+        if est.inputs and first == samples
+        else draw_inputs(
+            model.quantities,
+            first,
+            seed,
+            correlations=model.correlations,
+            stream_keys=model.stream_keys,
+        )
     )
     shares: dict[str, float]
     method: Method
@@ -208,10 +212,10 @@ def _mixture_shares(est: Estimate, output: str) -> Sensitivity:
             continue
         weight = part.size / log_y.size
         between += weight * (float(part.mean()) - mean) ** 2
-        low, high = (float(v) for v in np.percentile(10**part, [5, 95]))
+        low, high = quantiles(10**part, (0.05, 0.95))
         share = weight * float(part.var()) / total
         shares.append(InputShare(f"within {component.scenario}", share, low, high, low, high))
-    low, high = (float(v) for v in np.percentile(10**log_y, [5, 95]))
+    low, high = quantiles(10**log_y, (0.05, 0.95))
     shares.append(InputShare("component choice", between / total, low, high, low, high))
     ranked = tuple(sorted(shares, key=lambda s: (-s.share, s.name)))
     base = float(10 ** np.median(log_y))

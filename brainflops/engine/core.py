@@ -94,6 +94,9 @@ class Estimate:
     """A mixture's components, each estimated on the same seed."""
     choice: Array | None = field(default=None, repr=False)
     """A mixture: the component each sample drew."""
+    inputs: Mapping[str, Array | float] = field(default_factory=dict, repr=False)
+    """Every quantity's draws, when the run drew them in one chunk (sensitivity reads
+    them instead of drawing them again); empty otherwise."""
 
     @property
     def uncertain(self) -> bool:

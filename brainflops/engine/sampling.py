@@ -188,30 +188,107 @@ def quantile_of(r: Range, q: float) -> float:
 
 def quantiles_of_sorted(values: Array, fractions: Sequence[float]) -> list[float]:
     """`np.quantile(values, fractions)` of an ascending array, bit for bit, without the
-    partition numpy does first (a report takes a dozen quantiles of each sorted sample).
+    partition numpy does first (a report takes a dozen quantiles of each sorted sample)."""
+    n = _checked(values, fractions)
+    if math.isnan(float(values[-1])):  # numpy sorts NaN last and then answers NaN
+        return [math.nan for _ in fractions]
+    return _interpolated(n, fractions, {k: float(values[k]) for k in _ranks(n, fractions)})
 
-    numpy's default ("linear") method: the virtual index (n - 1) × q between two order
-    statistics a ≤ b, weight g = its fractional part, then a + (b - a) × g, or from the
-    other end, b - (b - a) × (1 - g), when g ≥ 0.5. Python floats round as float64 does.
-    """
+
+def quantiles(values: Array, fractions: Sequence[float]) -> list[float]:
+    """`np.quantile(values, fractions)` of any array, bit for bit, two to three times faster
+    for large samples: only the order statistics the quantiles need are found
+    (`order_statistics`), not a partition of the whole sample around each."""
+    n = _checked(values, fractions)
+    if math.isnan(float(values.max())):  # numpy answers NaN
+        return [math.nan for _ in fractions]
+    ranks = _ranks(n, fractions)
+    return _interpolated(
+        n, fractions, dict(zip(ranks, order_statistics(values, ranks), strict=True))
+    )
+
+
+def _checked(values: Array, fractions: Sequence[float]) -> int:
     n = int(values.shape[0])
     if n == 0 or not all(0 <= q <= 1 for q in fractions):
         raise ValueError("quantiles in [0, 1] of a sample of at least one value")
-    if math.isnan(float(values[-1])):  # numpy sorts NaN last and then answers NaN
-        return [math.nan for _ in fractions]
+    return n
+
+
+def _ranks(n: int, fractions: Sequence[float]) -> list[int]:
+    """The order statistics (0-based ranks) that `fractions` interpolate between."""
+    below = (min(math.floor((n - 1) * q), n - 1) for q in fractions)
+    return sorted({k for b in below for k in (b, min(b + 1, n - 1))})
+
+
+def _interpolated(n: int, fractions: Sequence[float], at: dict[int, float]) -> list[float]:
+    """numpy's default ("linear") method: the virtual index (n - 1) × q between two order
+    statistics a ≤ b, weight g = its fractional part, then a + (b - a) × g, or from the
+    other end, b - (b - a) × (1 - g), when g ≥ 0.5. Python floats round as float64 does.
+    """
     out: list[float] = []
     for q in fractions:
         virtual = (n - 1) * q
         if virtual >= n - 1:  # numpy takes the last value as both ends, index -1
-            low = high = float(values[-1])
+            low = high = at[n - 1]
             weight = virtual + 1
         else:
             below = math.floor(virtual)
-            low, high = float(values[below]), float(values[below + 1])
+            low, high = at[below], at[below + 1]
             weight = virtual - below
         step = high - low
         out.append(high - step * (1 - weight) if weight >= 0.5 else low + step * weight)
     return out
+
+
+SELECT_FROM = 4096
+"""From this many values, `order_statistics` selects through a pilot sample; below, one
+partition is as fast."""
+
+
+def order_statistics(values: Array, ranks: Sequence[int]) -> list[float]:
+    """The k-th smallest of `values` for each k of `ranks` (ascending, no NaN in `values`).
+
+    A strided pilot of 8 √n values (at least 1,024) brackets each rank (or run of adjacent
+    ranks) between two of its values, five standard errors of the rank either side; the
+    values in the bracket are partitioned, and the values below it only counted. Exact whatever the
+    pilot: if a bracket misses its rank, that rank is found in all the values.
+    """
+    n = int(values.shape[0])
+    if n < SELECT_FROM:
+        part = np.partition(values, list(ranks))
+        return [float(part[k]) for k in ranks]
+    pilot = np.sort(values[:: n // max(1024, int(8 * math.sqrt(n)))])
+    last = pilot.shape[0] - 1
+    found: dict[int, float] = {}
+    for group in _runs(ranks):
+        q = group[0] / (n - 1)
+        centre, margin = q * last, 5 * math.sqrt(last * q * (1 - q)) + 4
+        lo, hi = math.floor(centre - margin), math.ceil(centre + margin) + 1
+        below_lo = values < pilot[lo] if lo >= 0 else None
+        upto_hi = values <= pilot[hi] if hi <= last else None
+        below = 0 if below_lo is None else int(np.count_nonzero(below_lo))
+        if below_lo is None:
+            inside = values if upto_hi is None else values[upto_hi]
+        else:  # below lo is a subset of up to hi: the values between are their difference
+            inside = values[~below_lo] if upto_hi is None else values[upto_hi ^ below_lo]
+        local = [k - below for k in group]
+        if local[0] < 0 or local[-1] >= inside.shape[0]:
+            inside, local = values, list(group)
+        part = np.partition(inside, local)
+        found.update((k, float(part[j])) for k, j in zip(group, local, strict=True))
+    return [found[k] for k in ranks]
+
+
+def _runs(ranks: Sequence[int]) -> list[list[int]]:
+    """Ranks in runs of neighbours (a quantile's two order statistics share a bracket)."""
+    runs: list[list[int]] = []
+    for k in ranks:
+        if runs and k - runs[-1][0] <= 2:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
 
 
 def median_of_sorted(values: Array) -> float:

@@ -196,7 +196,7 @@ _NO_SAMPLES = np.empty(0)
 
 def _without_samples(est: Estimate, c: Comparison) -> tuple[Estimate, Comparison]:
     """The estimate and comparison with their per-sample arrays dropped (summaries kept)."""
-    lean = dataclasses.replace(est, draws={}, components=(), choice=None)
+    lean = dataclasses.replace(est, draws={}, components=(), choice=None, inputs={})
     resources = tuple(
         dataclasses.replace(r, history=dataclasses.replace(r.history, years=_NO_SAMPLES))
         for r in c.resources
@@ -310,6 +310,7 @@ def render(
             after_figures=scored,
         )
         data_json = _data_json(reports, samples, seed, shown_machines)
+        explorer = explorer_page(reports, machines, seed)
         svgs: dict[str, str] = {}
         for file, _, _ in jobs:  # in the order of `main`
             out = drawing[file]
@@ -318,7 +319,7 @@ def render(
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
     files["index.md"], files["data.json"] = index, data_json
     files["index.html"] = html.page(index, svgs)
-    files["explore.html"] = explorer_page(reports, machines, seed)
+    files["explore.html"] = explorer
     files[MANIFEST] = manifest_text(files)
     return files
 
