@@ -118,10 +118,26 @@ README_PARTS = 6
 """The README's commands run in this many tests, so that workers share them out."""
 
 
+def readme_parts() -> list[list[list[list[str]]]]:
+    """The README's units shared out in README_PARTS parts of about equal cost, a report
+    counted as ten other commands (a part with every report would be the suite's tail)."""
+    parts: list[list[list[list[str]]]] = [[] for _ in range(README_PARTS)]
+    cost = [0] * README_PARTS
+
+    def weight(unit: list[list[str]]) -> int:
+        return sum(10 if args[0] == "report" else 1 for args in unit)
+
+    for unit in sorted(readme_units(), key=weight, reverse=True):  # stable: README order
+        lightest = cost.index(min(cost))
+        parts[lightest].append(unit)
+        cost[lightest] += weight(unit)
+    return parts
+
+
 def test_the_readme_shows_every_command_in_its_parts() -> None:
     shown = readme_commands()
     assert len(shown) >= 20
-    parts = [u for part in range(README_PARTS) for u in readme_units()[part::README_PARTS]]
+    parts = [unit for part in readme_parts() for unit in part]
     assert sorted(map(str, (c for u in parts for c in u))) == sorted(map(str, shown))
 
 
@@ -132,7 +148,7 @@ def test_every_readme_command_exits_0(
 ) -> None:
     """What the README shows, run as a user would, in a folder of their own with the
     scenarios it names (reports go there, never into this checkout); a sixth of the
-    commands a test, whole runs of commands that belong together kept together."""
+    commands' cost a test, whole runs of commands that belong together kept together."""
     import shutil
 
     from brainflops.model.data import forget
@@ -146,7 +162,7 @@ def test_every_readme_command_exits_0(
     monkeypatch.setenv("BRAINFLOPS_DATA", str(tmp_path / "user-data"))
     monkeypatch.chdir(tmp_path)
     try:
-        for unit in readme_units()[part::README_PARTS]:
+        for unit in readme_parts()[part]:
             for args in unit:
                 result = invoke(*args)
                 assert result.exit_code == 0, f"brainflops {' '.join(args)}: {result.stderr[-500:]}"

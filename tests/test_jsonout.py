@@ -35,13 +35,13 @@ def _reference(document: object) -> str:
     return json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.text(max_size=6), DOCUMENTS, max_size=6))
 def test_the_same_text_as_json_dumps(document: dict[str, object]) -> None:
     assert dumps(document) == _reference(document)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(KEYS, LEAVES, max_size=4))
 def test_keys_of_every_kind_json_takes(document: dict[object, object]) -> None:
     try:

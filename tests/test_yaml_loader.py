@@ -176,7 +176,7 @@ def _outcome(text: str, *, python: bool) -> object:
 YAMLISH = st.text(alphabet="ab:-[]{},'\"#&*!|>?% \n\t.0123456789e+_~\\", max_size=80)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(YAMLISH)
 def test_libyaml_and_pyyaml_give_the_same_document_or_the_same_error(text: str) -> None:
     # libyaml parses; PyYAML's parser is the reference whose errors the user reads
@@ -192,7 +192,7 @@ NESTED = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(NESTED, st.sampled_from([None, True, False]), st.integers(1, 6))
 def test_the_same_document_in_every_style_pyyaml_writes(
     data: object, flow: bool | None, indent: int
