@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -191,7 +192,10 @@ def test_a_failing_write_leaves_the_old_report(
 def test_missing_matplotlib_is_an_input_error(
     monkeypatch: pytest.MonkeyPatch, existing: tuple[Path, dict[str, bytes]]
 ) -> None:
+    from brainflops.render.report import forget_figures
+
     out, before = existing
+    forget_figures()  # a process that has drawn no figure yet
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     assert_input_error(
@@ -293,3 +297,36 @@ def test_worker_processes_report_the_first_error_in_order(tmp_path: Path, write:
         analyse([*refs, twice, str(broken)], load_machines(None), 1000, 1, workers=2)
     with pytest.raises(InputError, match=r"broken\.yaml:3:1: YAML error"):
         analyse([*refs, str(broken), twice], load_machines(None), 1000, 1, workers=2)
+
+
+def test_a_second_report_in_one_process_draws_no_figure_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A figure is a pure function of its data: remembered by (function, fingerprint), so a
+    report and its --check in one process draw each once; other data draws anew."""
+    from brainflops.model.data import load_machines
+    from brainflops.render import figures, report
+
+    refs = [str(ROOT / "scenarios" / f"{name}.yaml") for name in ("carlsmith-2020", "cotra-2020")]
+    machines = load_machines(None)
+
+    def made(seed: int) -> dict[str, str]:
+        analysed = report.analyse(refs, machines, 2000, seed, workers=1)
+        return report.render(analysed, machines, 2000, seed, workers=1)
+
+    report.forget_figures()
+    first = made(1)
+    drawn: list[str] = []
+    for name in ("ladder", "timeline", "cdf_overlay", "training", "tornado", "sweep"):
+        real = getattr(figures, name)
+
+        @functools.wraps(real)  # the report names a figure's function by its __name__
+        def counted(data: Any, real: Any = real, name: str = name) -> str:
+            drawn.append(name)
+            return str(real(data))
+
+        monkeypatch.setattr(figures, name, counted)
+    assert made(1) == first
+    assert drawn == []
+    made(2)  # another seed: the figures of sampled data are drawn anew (an exact one's not)
+    assert {"timeline", "sweep"} <= set(drawn)

@@ -58,7 +58,7 @@ from brainflops.render.figure_data import (
     tornado_data,
     training_data,
 )
-from brainflops.render.figures import FigureData
+from brainflops.render.figures import FigureData, fingerprint
 from brainflops.render.jsonout import (
     check_document,
     compare_document,
@@ -123,21 +123,56 @@ def _pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, mp_context=context, initializer=use_threads, initargs=(1,))
 
 
+FigureKey = tuple[str, str]
+"""(the figure's function in `figures`, its data's fingerprint): a figure is a pure function
+of its data (the report's --check relies on it too)."""
+
+_DRAWN: dict[FigureKey, str] = {}
+DRAWN_KEPT = 256
+"""Figures this process remembers, the newest: a second report of the same scenarios in one
+process (`report` then `--check` from the API, a notebook, the tests) draws none again.
+Workers are forked with what it remembers and send back what they drew."""
+
+
+def forget_figures() -> None:
+    """Forget every figure this process drew (the next report draws them all again)."""
+    _DRAWN.clear()
+    forecasts.calibration_figure.cache_clear()
+
+
+def _figure_key(job: FigureJob) -> FigureKey:
+    return job[1], fingerprint(job[2])
+
+
+def _remember(key: FigureKey, svg: str) -> None:
+    _DRAWN.pop(key, None)
+    _DRAWN[key] = svg
+    while len(_DRAWN) > DRAWN_KEPT:
+        del _DRAWN[next(iter(_DRAWN))]
+
+
 def _draw(job: FigureJob) -> str:
-    """A report figure, by the name of its function in `figures` (picklable)."""
-    _, name, data = job
-    draw: Callable[[FigureData], str] = getattr(figures, name)
-    return draw(data)
+    """A report figure, by the name of its function in `figures` (picklable), unless this
+    process drew it already."""
+    key = _figure_key(job)
+    svg = _DRAWN.get(key)
+    if svg is None:
+        draw: Callable[[FigureData], str] = getattr(figures, job[1])
+        svg = draw(job[2])
+        _remember(key, svg)
+    return svg
 
 
-Analysed = tuple[str | None, str, "ScenarioReport | InputError"]
-"""(scenario name if it loaded, file, its report or the error it met)."""
+Analysed = tuple[str | None, str, "ScenarioReport | InputError", tuple[tuple[FigureKey, str], ...]]
+"""(scenario name if it loaded, file, its report or the error it met, its figures by key)."""
 
 
 def _in_order(results: Iterable[Analysed]) -> list[ScenarioReport]:
     out: list[ScenarioReport] = []
     names: dict[str, str] = {}
-    for name, path, result in results:
+    for name, path, result, drawn in results:
+        for key, svg in drawn:  # drawn in a worker: remembered here
+            _remember(key, svg)
         if name is not None and name in names:
             raise InputError.at(path, f"scenario name {name!r} is also used by {names[name]}")
         if isinstance(result, InputError):
@@ -153,7 +188,7 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
     try:
         loaded = load_scenario(ref)
     except InputError as exc:
-        return None, ref, exc
+        return None, ref, exc, ()
     s, path = loaded.scenario, loaded.document.path
     try:
         est = estimate(s, samples, seed, where=loaded.document)
@@ -173,7 +208,7 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
         comparison = compare(est, machines, compute=ordered)
         checks = check_estimate(est, machines)
     except InputError as exc:
-        return s.name, path, exc
+        return s.name, path, exc, ()
     quantiles = compute_quantiles(est, ordered)
     # every summary is taken: let the samples go, so memory stays one scenario's worth
     lean, comparison = _without_samples(est, comparison)
@@ -187,8 +222,10 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
         quantiles,
         ref=s.name if is_bundled(loaded.path, s.name) else portable_path(path),
     )
-    drawn = tuple((file, caption, _draw(job)) for file, caption, job in _own_figures(report))
-    return s.name, path, dataclasses.replace(report, figures=drawn)
+    drawn = [(file, caption, job, _draw(job)) for file, caption, job in _own_figures(report)]
+    own = tuple((file, caption, svg) for file, caption, _, svg in drawn)
+    keyed = tuple((_figure_key(job), svg) for _, _, job, svg in drawn)
+    return s.name, path, dataclasses.replace(report, figures=own), keyed
 
 
 _NO_SAMPLES = np.empty(0)
@@ -286,7 +323,9 @@ def render(
         # writes the rest (each scenario's own figures were drawn where it was analysed)
         slowest_first = sorted(jobs, key=lambda j: _SLOWEST_FIRST.get(j[1], len(_SLOWEST_FIRST)))
         drawing: dict[str, Future[str] | str] = {
-            job[0]: _draw(job) if pool is None else pool.submit(_draw, job) for job in slowest_first
+            job[0]: _DRAWN.get(_figure_key(job))
+            or (_draw(job) if pool is None else pool.submit(_draw, job))
+            for job in slowest_first
         }
         # the backtest and its figure: here while the workers draw (cached when `analyse`
         # had workers: it drew them meanwhile); the last job
@@ -312,9 +351,12 @@ def render(
         data_json = _data_json(reports, samples, seed, shown_machines)
         explorer = explorer_page(reports, machines, seed)
         svgs: dict[str, str] = {}
-        for file, _, _ in jobs:  # in the order of `main`
-            out = drawing[file]
-            svgs[file] = out if isinstance(out, str) else out.result()
+        for job in jobs:  # in the order of `main`
+            out = drawing[job[0]]
+            if not isinstance(out, str):
+                out = out.result()
+                _remember(_figure_key(job), out)  # drawn in a worker
+            svgs[job[0]] = out
     svgs.update((file, svg) for r in reports for file, _, svg in r.figures)
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
     files["index.md"], files["data.json"] = index, data_json
