@@ -747,3 +747,21 @@ def test_quantiles_of_unsorted_samples_equal_numpys_bit_for_bit(
         expected = np.quantile(values, fractions)
         got = np.array(quantiles(values, fractions))
     assert np.array_equal(got, expected, equal_nan=True)
+
+
+@FUZZ
+@given(st.integers(1, 10_000), st.sampled_from(["normal", "ties", "nan"]), st.integers(0, 2**32))
+def test_the_median_of_unsorted_samples_equals_numpys(n: int, shape: str, seed: int) -> None:
+    import numpy as np
+
+    from brainflops.engine.sampling import median
+
+    rng = np.random.default_rng(seed)
+    values = {
+        "normal": rng.normal(size=n),
+        "ties": np.floor(rng.normal(size=n)),
+        "nan": np.where(rng.random(n) < 0.01, np.nan, rng.normal(size=n)),
+    }[shape]
+    expected = float(np.median(values))
+    got = median(values)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))

@@ -34,6 +34,7 @@ from brainflops.analysis.forecast import (
 from brainflops.defaults import DEFAULT_SEED
 from brainflops.engine.expr import BOLTZMANN_J_PER_K
 from brainflops.engine.sampling import Array, median_of_sorted, quantiles_of_sorted
+from brainflops.engine.sampling import median as median_of
 from brainflops.errors import InputError
 from brainflops.model.data import ai_systems, loaded, top500_number1
 from brainflops.model.machines import AiSystem, Green500Leader, Top500Number1, list_year
@@ -60,6 +61,8 @@ CEILING_TEMPERATURE_K = 300.0
 P_BY_YEARS = (2030, 2035, 2040, 2050, 2075, 2100)
 CURVE_YEARS = tuple(1993 + i / 4 for i in range(4 * (2100 - 1993) + 1))
 """The quarter-years of a P(parity by year) curve, from the first TOP500 list to 2100."""
+_P_BY_AT = np.array(P_BY_YEARS, dtype=np.float64)
+_CURVE_AT = np.array(CURVE_YEARS)
 _Z95 = NormalDist().inv_cdf(0.95)
 
 DEFAULT_PROJECTIONS: dict[str, ProjectionSpec] = {
@@ -501,7 +504,7 @@ def history_of(points: Sequence[Point], values: Array | float, series: Series) -
     drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
     first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
     ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
-    median = median_of_sorted(drawn) if ascending else float(np.median(drawn))
+    median = median_of_sorted(drawn) if ascending else median_of(drawn)
     median_at = int(np.searchsorted(best, median, side="left"))
     reached = median_at < len(points)
     newest = max(points, key=lambda p: p.year)
@@ -618,7 +621,7 @@ def parity_years(
         projected = np.asarray(projection.year_reached(todo), dtype=np.float64)
         unreached = ~np.isfinite(projected) | (projected > LAST_LIST)
         projected = np.where(unreached, np.where(never, _NEVER, _BEYOND), projected)
-        projected = np.maximum(projected, past.next_year)
+        projected = _ascending(np.maximum(projected, past.next_year))
     elif todo.size:
         paths = projection.paths(seed)
         pairs = np.flatnonzero(~reached)
@@ -631,12 +634,13 @@ def parity_years(
         # a value no list has reached is reached on the next list at the earliest
         dates = np.maximum(paths.dates, past.next_year)
         values = np.concatenate((dates, [_BEYOND, _NEVER]))
+        # ascending values, repeated: ascending
         projected = np.repeat(values, np.append(counts[:-1], [beyond, counts[-1] - beyond]))
     else:
         projected = np.empty(0)
     # every date history gives is before the next list, where projections start: sorted
     # history, then sorted projections, are sorted
-    years = np.concatenate((_ascending(known[reached]), _ascending(projected)))
+    years = np.concatenate((_ascending(known[reached]), projected))
     p5, p50, p95 = quantiles_of_sorted(years, (0.05, 0.5, 0.95))  # np.percentile's, exactly
     fixed = (
         projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
@@ -651,13 +655,11 @@ def parity_years(
         p_by=dict(
             zip(
                 P_BY_YEARS,
-                (np.searchsorted(years, P_BY_YEARS, side="right") / years.size).tolist(),
+                (np.searchsorted(years, _P_BY_AT, side="right") / years.size).tolist(),
                 strict=True,
             )
         ),
-        curve=tuple(
-            (np.searchsorted(years, np.array(CURVE_YEARS), side="right") / years.size).tolist()
-        ),
+        curve=tuple((np.searchsorted(years, _CURVE_AT, side="right") / years.size).tolist()),
         doubling_years=walk.doubling_years if walk is not None else fixed,
         doubling_interval=walk.doubling_interval() if walk is not None else None,
         p_reached=past.p_reached,

@@ -291,6 +291,17 @@ def _runs(ranks: Sequence[int]) -> list[list[int]]:
     return runs
 
 
+def median(values: Array) -> float:
+    """`np.median(values)` of any array, bit for bit, from its middle order statistics."""
+    n = int(values.shape[0])
+    if n == 0:
+        raise ValueError("the median of an empty sample")
+    if math.isnan(float(values.max())):
+        return math.nan
+    middle = order_statistics(values, [n // 2 - 1, n // 2] if n % 2 == 0 else [n // 2])
+    return middle[0] if n % 2 else (middle[0] + middle[1]) / 2
+
+
 def median_of_sorted(values: Array) -> float:
     """`np.median(values)` of an ascending array, bit for bit: the middle value, or the mean
     of the middle two, (a + b) / 2, as numpy's mean takes it."""
