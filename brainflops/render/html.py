@@ -15,6 +15,8 @@ import hashlib
 import html
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 from brainflops.render import figures
 
@@ -165,8 +167,45 @@ def _starts_block(lines: list[str], i: int) -> bool:
 
 def page(markdown: str, svgs: Mapping[str, str], title: str = "brainflops report") -> str:
     """index.md as a web page, with every figure it shows inlined from `svgs` (by file)."""
+    return Page(markdown, frozenset(svgs), title).filled(svgs)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a figure goes: its alt text, file and number on the page."""
+
+    alt: str
+    file: str
+    number: int
+
+
+class Page:
+    """index.md as a web page before its figures are drawn: the Markdown is converted once,
+    and `filled` inlines the figures (a report converts while its workers draw)."""
+
+    def __init__(
+        self, markdown: str, figure_files: AbstractSet[str], title: str = "brainflops report"
+    ) -> None:
+        self.title = title
+        self.parts = _converted(markdown, figure_files)
+
+    def filled(self, svgs: Mapping[str, str]) -> str:
+        body = "\n".join(
+            part if isinstance(part, str) else _figure(part.alt, part.file, svgs, part.number)
+            for part in self.parts
+        )
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(self.title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+            f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        )
+
+
+def _converted(markdown: str, figure_files: AbstractSet[str]) -> list[str | _Slot]:
     lines = markdown.splitlines()
-    out: list[str] = []
+    out: list[str | _Slot] = []
     i, figure_count = 0, 0
     while i < len(lines):
         line = lines[i]
@@ -185,9 +224,9 @@ def page(markdown: str, svgs: Mapping[str, str], title: str = "brainflops report
                 block.append(lines[i])
                 i += 1
             out.append(_table(block))
-        elif (image := _IMAGE.fullmatch(line)) and image[2] in svgs:
+        elif (image := _IMAGE.fullmatch(line)) and image[2] in figure_files:
             figure_count += 1
-            out.append(_figure(image[1], image[2], svgs, figure_count))
+            out.append(_Slot(image[1], image[2], figure_count))
             i += 1
         else:
             block = [line]
@@ -200,14 +239,7 @@ def page(markdown: str, svgs: Mapping[str, str], title: str = "brainflops report
                 out.append(f"<ul>{items}</ul>")
             else:
                 out.append("<p>" + inline(" ".join(b.strip() for b in block)) + "</p>")
-    body = "\n".join(out)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
+    return out
 
 
 def normalised(page_text: str) -> tuple[str, bool]:
@@ -224,4 +256,4 @@ def normalised(page_text: str) -> tuple[str, bool]:
     return _FIGURE_MARK.sub(replace, page_text), intact
 
 
-__all__ = ["inline", "inline_svg", "normalised", "page"]
+__all__ = ["Page", "inline", "inline_svg", "normalised", "page"]

@@ -350,6 +350,9 @@ def render(
         )
         data_json = _data_json(reports, samples, seed, shown_machines)
         explorer = explorer_page(reports, machines, seed)
+        # the page's Markdown converted while the workers draw; the figures go in last
+        shown_files = {job[0] for job in jobs} | {f for r in reports for f, _, _ in r.figures}
+        page = html.Page(index, shown_files)
         svgs: dict[str, str] = {}
         for job in jobs:  # in the order of `main`
             out = drawing[job[0]]
@@ -360,7 +363,7 @@ def render(
     svgs.update((file, svg) for r in reports for file, _, svg in r.figures)
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
     files["index.md"], files["data.json"] = index, data_json
-    files["index.html"] = html.page(index, svgs)
+    files["index.html"] = page.filled(svgs)
     files["explore.html"] = explorer
     files[MANIFEST] = manifest_text(files)
     return files
