@@ -324,9 +324,11 @@ def report(
     check."""
     with user_errors():
         from brainflops.errors import CheckFailed
-        from brainflops.io.reportdir import write_report_folder
+        from brainflops.io.reportdir import check_report_folder, write_report_folder
         from brainflops.render.report import analyse, render, stale_files
 
+        if not check_only:
+            check_report_folder(out)
         refs, systems = batch(scenarios, machines)
         reports = analyse(refs, systems, samples, seed)
         files = render(reports, systems, samples, seed, None if machines is None else str(machines))

@@ -306,3 +306,12 @@ def test_check_refuses_special_files_in_the_report(tmp_path: Path) -> None:
     os.mkfifo(out / "data.json")
     result = invoke("report", "moravec-1998", "-o", str(out), "--check")
     assert result.exit_code == 1 and "data.json: not a regular file" in result.stdout
+
+
+def test_a_folder_of_the_users_is_refused_before_any_work(tmp_path: Path) -> None:
+    """The folder is checked first: a report of a large library is not computed for
+    minutes and then refused (the scenario here does not even exist)."""
+    (tmp_path / "thesis.tex").write_text("years of work\n")
+    result = invoke("report", "no-such-scenario", "-o", str(tmp_path))
+    assert_input_error(result, "holds files brainflops did not write")
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.tex"]

@@ -212,6 +212,14 @@ def _real_target(out: Path) -> Path:
     return out.resolve() if out.is_symlink() else Path(os.path.normpath(out.absolute()))
 
 
+def check_report_folder(out: Path) -> None:
+    """Before any work: refuse `out` as `write_report_folder` would, with its words (a
+    report of a large library must not compute for minutes and then be refused). Nothing
+    is written; the write checks again."""
+    with path_errors(str(out), "cannot write the report"):
+        check_target(_real_target(out))
+
+
 def write_report_folder(files: Mapping[str, str], out: Path) -> None:
     """Write `files` (relative path → text) as the report folder `out` (see the module doc)."""
     shown = str(out)
@@ -263,6 +271,7 @@ def read_report_file(out: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str:
 
 __all__ = [
     "MANIFEST",
+    "check_report_folder",
     "check_target",
     "clean_stale",
     "manifest_text",
