@@ -21,6 +21,12 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["BRAINFLOPS_DATA"] = tempfile.mkdtemp(prefix="brainflops-data-")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked slow first (in their order, then the rest in theirs): with parallel
+    workers (`-n`), none is left running one of them alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 ROOT = Path(__file__).parent.parent
 ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERMINAL_WIDTH": "120"}
 

@@ -299,6 +299,7 @@ def test_worker_processes_report_the_first_error_in_order(tmp_path: Path, write:
         analyse([*refs, str(broken), twice], load_machines(None), 1000, 1, workers=2)
 
 
+@pytest.mark.slow
 def test_a_second_report_in_one_process_draws_no_figure_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
