@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from statistics import NormalDist
 from typing import Literal
@@ -472,6 +472,20 @@ class History:
     """"before" when the median was reached by the first data point: the date is an upper
     bound (the series says nothing of earlier machines)."""
 
+    _sorted_reached: dict[bool, Array] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def reached_ascending(self, repeated: bool) -> Array:
+        """The dates of the samples already reached, ascending (`repeated`: each sample
+        repeated to the paths' number, as `parity_years` pairs fewer samples than paths).
+        Sorted once: the projections of one series share their history."""
+        found = self._sorted_reached.get(repeated)
+        if found is None:
+            known = self.years[_repeat(self.years.size, PATHS)] if repeated else self.years
+            found = self._sorted_reached[repeated] = _ascending(known[np.isfinite(known)])
+        return found
+
     @property
     def next_year(self) -> float:
         """The earliest date a value the series has not reached can be reached: the next
@@ -601,10 +615,10 @@ def parity_years(
     if log2_target is None:
         log2_target = log2_targets(compute_flops)
     walk = projection.walk
-    targets, known = log2_target, past.years
+    targets, known, repeated = log2_target, past.years, False
     if walk is not None and log2_target.size < PATHS:  # every path, the samples repeated
         again = _repeat(log2_target.size, PATHS)
-        targets, known = log2_target[again], past.years[again]
+        targets, known, repeated = log2_target[again], past.years[again], True
     reached = np.isfinite(known)
     todo = targets[~reached]
     never = np.zeros(todo.shape, dtype=bool)
@@ -640,7 +654,7 @@ def parity_years(
         projected = np.empty(0)
     # every date history gives is before the next list, where projections start: sorted
     # history, then sorted projections, are sorted
-    years = np.concatenate((_ascending(known[reached]), projected))
+    years = np.concatenate((past.reached_ascending(repeated), projected))
     p5, p50, p95 = quantiles_of_sorted(years, (0.05, 0.5, 0.95))  # np.percentile's, exactly
     fixed = (
         projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None

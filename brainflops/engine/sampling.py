@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from statistics import NormalDist
 
@@ -192,7 +192,7 @@ def quantiles_of_sorted(values: Array, fractions: Sequence[float]) -> list[float
     n = _checked(values, fractions)
     if math.isnan(float(values[-1])):  # numpy sorts NaN last and then answers NaN
         return [math.nan for _ in fractions]
-    return _interpolated(n, fractions, {k: float(values[k]) for k in _ranks(n, fractions)})
+    return _interpolated(n, fractions, values.item)
 
 
 def quantiles(values: Array, fractions: Sequence[float]) -> list[float]:
@@ -203,9 +203,8 @@ def quantiles(values: Array, fractions: Sequence[float]) -> list[float]:
     if math.isnan(float(values.max())):  # numpy answers NaN
         return [math.nan for _ in fractions]
     ranks = _ranks(n, fractions)
-    return _interpolated(
-        n, fractions, dict(zip(ranks, order_statistics(values, ranks), strict=True))
-    )
+    found = dict(zip(ranks, order_statistics(values, ranks), strict=True))
+    return _interpolated(n, fractions, found.__getitem__)
 
 
 def _checked(values: Array, fractions: Sequence[float]) -> int:
@@ -221,7 +220,7 @@ def _ranks(n: int, fractions: Sequence[float]) -> list[int]:
     return sorted({k for b in below for k in (b, min(b + 1, n - 1))})
 
 
-def _interpolated(n: int, fractions: Sequence[float], at: dict[int, float]) -> list[float]:
+def _interpolated(n: int, fractions: Sequence[float], at: Callable[[int], float]) -> list[float]:
     """numpy's default ("linear") method: the virtual index (n - 1) × q between two order
     statistics a ≤ b, weight g = its fractional part, then a + (b - a) × g, or from the
     other end, b - (b - a) × (1 - g), when g ≥ 0.5. Python floats round as float64 does.
@@ -230,11 +229,11 @@ def _interpolated(n: int, fractions: Sequence[float], at: dict[int, float]) -> l
     for q in fractions:
         virtual = (n - 1) * q
         if virtual >= n - 1:  # numpy takes the last value as both ends, index -1
-            low = high = at[n - 1]
+            low = high = at(n - 1)
             weight = virtual + 1
         else:
             below = math.floor(virtual)
-            low, high = at[below], at[below + 1]
+            low, high = at(below), at(below + 1)
             weight = virtual - below
         step = high - low
         out.append(high - step * (1 - weight) if weight >= 0.5 else low + step * weight)
