@@ -497,34 +497,41 @@ class History:
         return list_year(following)
 
 
-_SERIES_ARRAYS: dict[int, tuple[Sequence[Point], Array, Array]] = {}
-"""Each series' running best and dates, by the identity of its (cached) points: a sweep
-asks for them thousands of times."""
+_SERIES_ARRAYS: dict[int, tuple[Sequence[Point], Array, Array, Point]] = {}
+"""Each series' running best, dates and newest point, by the identity of its (cached)
+points: a sweep asks for them thousands of times."""
 
 
-def series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
-    """The running best of a series' points, and their dates (then inf), built once."""
+def _series(points: Sequence[Point]) -> tuple[Sequence[Point], Array, Array, Point]:
     cached = _SERIES_ARRAYS.get(id(points))
     if cached is None or cached[0] is not points:
         best = np.maximum.accumulate(np.array([p.value for p in points]))
         dates = np.array([p.year for p in points] + [math.inf])
-        cached = _SERIES_ARRAYS[id(points)] = (points, best, dates)
-    return cached[1], cached[2]
+        newest = max(points, key=lambda p: p.year)
+        cached = _SERIES_ARRAYS[id(points)] = (points, best, dates, newest)
+    return cached
+
+
+def series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
+    """The running best of a series' points, and their dates (then inf), built once."""
+    _, best, dates, _ = _series(points)
+    return best, dates
 
 
 def history_of(points: Sequence[Point], values: Array | float, series: Series) -> History:
     """When the running best of `points` first reached each value."""
-    best, dates = series_arrays(points)
+    _, best, dates, newest = _series(points)
     drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
     first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
     ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
     median = median_of_sorted(drawn) if ascending else median_of(drawn)
     median_at = int(np.searchsorted(best, median, side="left"))
     reached = median_at < len(points)
-    newest = max(points, key=lambda p: p.year)
     return History(
         years=dates[first],
-        p_reached=float(np.mean(first < len(points))),
+        # np.mean's share, exactly (an exact count over the size, rounded once), as a
+        # Python float: round() on numpy's float rounds 0.98845 down, Python's up
+        p_reached=int(np.count_nonzero(first < len(points))) / first.size,
         median_list=points[median_at].date if reached else None,
         median_system=points[median_at].system if reached else None,
         newest_list=newest.date,
