@@ -170,3 +170,19 @@ def test_sweeps_in_a_scenario_are_validated(write: Any) -> None:
         "sweeps:\n  Bad Name: {stated.compute: [1]}\n",
     )
     assert_input_error(invoke("validate", str(path)), "sweeps.Bad Name")
+
+
+@pytest.mark.parametrize("value", ["0.5", "1", "3", "7e2", "{low: 2, high: 20}"])
+def test_each_point_is_the_estimate_with_that_value_set(write: Any, value: str) -> None:
+    """Whichever way a point is computed (the base model with one value changed, or, for a
+    value that changes the model's terms, a full estimate), it is the estimate of the
+    scenario with that value set: the same streams, the same numbers."""
+    path = write("two.yaml", TWO)
+    where = "populations.cortex.cost.flops_per_event"
+    doc = _sweep(str(path), "--vary", f"{where}=2,{value}", "-n", "3000")
+    result = invoke("estimate", str(path), "--set", f"{where}={value}", "-n", "3000", "--json")
+    assert result.exit_code == 0, result.stderr
+    alone = json.loads(result.stdout)["compute_flops"]
+    swept = doc["points"][1]["outputs"]["compute_flops"]
+    for key in ("p5", "median", "p95", "mean"):
+        assert swept[key] == pytest.approx(alone[key], rel=1e-6)

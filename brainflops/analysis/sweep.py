@@ -45,6 +45,7 @@ from brainflops.io.yaml import Document, parse_value
 from brainflops.model.load import apply_set, set_value, validated
 from brainflops.model.machines import MachinesFile
 from brainflops.model.quantity import Range
+from brainflops.model.scenario import Scenario
 
 MAX_POINTS = 10_000
 """A grid larger than this is refused before anything is drawn."""
@@ -113,10 +114,27 @@ def _resolve_values(doc: Document, base: Model, path: str, texts: Sequence[str])
     for text in texts:
         shown = _parsed(text, path)
         scenario = validated(set_value(doc, path, shown, f"--vary {path}={text[:60]}"))
+        number = _plain_number(scenario, path)
+        if number is not None and path in base.quantities:
+            # a number other than 0 and 1 for a quantity (a number or a range): the model's
+            # terms stay as they are, only the quantity's value changes
+            out.append(_Value(text, shown, number))
+            continue
         model = build(scenario)
         same = set(model.quantities) == set(base.quantities) and model.outputs == base.outputs
         out.append(_Value(text, shown, model.quantities.get(path) if same else None))
     return out
+
+
+def _plain_number(scenario: Scenario, path: str) -> float | None:
+    """The validated value at `path` when it is a number other than 0 and 1 (the model
+    drops a factor of 1 and a term of 0), else None."""
+    node: Any = scenario
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else getattr(node, key, None)
+    if isinstance(node, float) and node not in (0.0, 1.0):
+        return node
+    return None
 
 
 def _parsed(text: str, path: str) -> Any:
