@@ -86,6 +86,17 @@ def _pyplot_free_figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def warm_math_text() -> None:
+    """Build matplotlib's math-text parser here (a pyparsing grammar: about 0.2 s, once a
+    process): powers of ten on the axes are math text, and a report's figure workers,
+    forked from this process, then each find it built."""
+    _pyplot_free_figure(1, 1)  # matplotlib, or the error that says it is missing
+    from matplotlib import mathtext
+    from matplotlib.font_manager import FontProperties
+
+    mathtext.MathTextParser("path").parse("$10^{33}$", 72, FontProperties(size=9))
+
+
 def _svg(fig: Any, data: FigureData, desc: str, title: str | None = None) -> str:
     """The figure as SVG text, stamped with its data's fingerprint and sealed.
 

@@ -45,10 +45,12 @@ def prepare(seed: int, machines: MachinesFile) -> None:
     """Compute what the report's forecasts need (the backtests, the fans' paths, the
     calibration figure), so that it is cached when the report is rendered.
 
-    Drawing the figure here also loads matplotlib and its fonts in this process, once:
-    the workers that draw the other figures are forked from it with both in memory.
+    Drawing the figure here also loads matplotlib, its fonts and its math-text parser in
+    this process, once: the workers that draw the other figures are forked from it with
+    them in memory.
     """
     calibration_figure(seed)
+    figures.warm_math_text()
     for name, spec in (*DEFAULT_PROJECTIONS.items(), ("ai-trend", AI_PROJECTIONS["ai-trend"])):
         resolve(name, spec, machines.green500).paths(seed)
 
