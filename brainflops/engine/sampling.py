@@ -292,24 +292,27 @@ def _runs(ranks: Sequence[int]) -> list[list[int]]:
 
 def median(values: Array) -> float:
     """`np.median(values)` of any array, bit for bit, from its middle order statistics."""
-    n = int(values.shape[0])
-    if n == 0:
-        raise ValueError("the median of an empty sample")
+    middle = _middle_ranks(values)
     if math.isnan(float(values.max())):
         return math.nan
-    middle = order_statistics(values, [n // 2 - 1, n // 2] if n % 2 == 0 else [n // 2])
-    return middle[0] if n % 2 else (middle[0] + middle[1]) / 2
+    return _median(order_statistics(values, middle))
 
 
 def median_of_sorted(values: Array) -> float:
-    """`np.median(values)` of an ascending array, bit for bit: the middle value, or the mean
-    of the middle two, (a + b) / 2, as numpy's mean takes it."""
+    """`np.median(values)` of an ascending array, bit for bit."""
+    middle = _middle_ranks(values)
+    if math.isnan(float(values[-1])):
+        return math.nan
+    return _median([values.item(k) for k in middle])
+
+
+def _middle_ranks(values: Array) -> list[int]:
     n = int(values.shape[0])
     if n == 0:
         raise ValueError("the median of an empty sample")
-    if math.isnan(float(values[-1])):
-        return math.nan
-    middle = n // 2
-    if n % 2:
-        return float(values[middle])
-    return (float(values[middle - 1]) + float(values[middle])) / 2
+    return [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+
+
+def _median(middle: list[float]) -> float:
+    """The middle value, or the mean of the middle two, (a + b) / 2, as numpy's mean takes it."""
+    return middle[0] if len(middle) == 1 else (middle[0] + middle[1]) / 2

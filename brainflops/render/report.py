@@ -154,7 +154,10 @@ def _remember(key: FigureKey, svg: str) -> None:
 def _draw(job: FigureJob) -> str:
     """A report figure, by the name of its function in `figures` (picklable), unless this
     process drew it already."""
-    key = _figure_key(job)
+    return _drawn(job, _figure_key(job))
+
+
+def _drawn(job: FigureJob, key: FigureKey) -> str:
     svg = _DRAWN.get(key)
     if svg is None:
         draw: Callable[[FigureData], str] = getattr(figures, job[1])
@@ -222,9 +225,10 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
         quantiles,
         ref=s.name if is_bundled(loaded.path, s.name) else portable_path(path),
     )
-    drawn = [(file, caption, job, _draw(job)) for file, caption, job in _own_figures(report)]
+    jobs = [(file, caption, job, _figure_key(job)) for file, caption, job in _own_figures(report)]
+    drawn = [(file, caption, key, _drawn(job, key)) for file, caption, job, key in jobs]
     own = tuple((file, caption, svg) for file, caption, _, svg in drawn)
-    keyed = tuple((_figure_key(job), svg) for _, _, job, svg in drawn)
+    keyed = tuple((key, svg) for _, _, key, svg in drawn)
     return s.name, path, dataclasses.replace(report, figures=own), keyed
 
 
@@ -322,9 +326,11 @@ def render(
         # the workers draw matplotlib's figures, the slowest first, while this process
         # writes the rest (each scenario's own figures were drawn where it was analysed)
         slowest_first = sorted(jobs, key=lambda j: _SLOWEST_FIRST.get(j[1], len(_SLOWEST_FIRST)))
+        keys = {job[0]: _figure_key(job) for job in jobs}
         drawing: dict[str, Future[str] | str] = {
-            job[0]: _DRAWN.get(_figure_key(job))
-            or (_draw(job) if pool is None else pool.submit(_draw, job))
+            job[0]: _drawn(job, keys[job[0]])
+            if pool is None or keys[job[0]] in _DRAWN
+            else pool.submit(_draw, job)
             for job in slowest_first
         }
         # the backtest and its figure: here while the workers draw (cached when `analyse`
@@ -358,7 +364,7 @@ def render(
             out = drawing[job[0]]
             if not isinstance(out, str):
                 out = out.result()
-                _remember(_figure_key(job), out)  # drawn in a worker
+                _remember(keys[job[0]], out)  # drawn in a worker
             svgs[job[0]] = out
     svgs.update((file, svg) for r in reports for file, _, svg in r.figures)
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
