@@ -602,6 +602,10 @@ def main() -> None:
     # they would only instrument brainflops' own models, so the command line skips them
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _no_pydantic_plugin_loader()
+    # numpy's OpenBLAS starts a thread per core at import, and each busy-waits a while for
+    # work: ~60 ms of CPU (measured here) taken from the sampling threads. brainflops only
+    # multiplies small matrices, so its commands use one BLAS thread unless told otherwise.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if COMPLETE_VAR in os.environ:  # the shell asks for completions: teach click the shells
         from typer._completion_classes import completion_init
 

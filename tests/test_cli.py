@@ -205,6 +205,24 @@ def test_a_command_built_alone_is_the_same_command(name: str) -> None:
     assert len(app_for([name]).registered_commands + app_for([name]).registered_groups) == 1
 
 
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("2", "2")])
+def test_the_command_line_uses_one_blas_thread_unless_told(given: str | None, used: str) -> None:
+    # numpy reads the setting when it is imported: main() makes it before any command runs
+    code = (
+        "import os, sys\nfrom brainflops.cli import main\nsys.argv = ['brainflops', 'estimate', "
+        "'carlsmith-2020', '-n', '2000', '--json']\ntry:\n    main()\nexcept SystemExit:\n"
+        "    pass\nprint(os.environ['OPENBLAS_NUM_THREADS'], file=sys.stderr)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    assert json.loads(out.stdout)["samples"] == 2000
+    assert out.stderr.splitlines()[-1] == used
+
+
 def test_the_commands_that_keep_freed_memory_are_commands() -> None:
     from brainflops.cli_common import SAMPLING_COMMANDS, keep_freed_memory
 
