@@ -70,17 +70,23 @@ def checkouts(baseline: Path | None) -> dict[str, Path]:
 
 
 def byte_compiled(root: Path = ROOT) -> None:
-    """Compile brainflops' modules under `root` once, as pip does when it installs a package.
+    """Compile brainflops' modules under `root` once, as pip does when it installs a package,
+    and keep the scenario's validator beside them, as the first command run would.
 
     A process that cannot write `__pycache__` (PYTHONDONTWRITEBYTECODE=1, set on our
     development machine) would otherwise compile all of them from source at every start,
-    about 40 ms that no installed copy pays.
+    about 40 ms that no installed copy pays, and build the validator (~10 ms).
     """
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": ""}
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(root / "brainflops")],
-        check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
+        [sys.executable, "-m", "compileall", "-q", str(root / "brainflops")], check=True, env=env
     )
+    if (root / "brainflops" / "model" / "prebuilt.py").exists():  # not in older checkouts
+        subprocess.run(
+            [sys.executable, "-P", "-m", "brainflops.model.prebuilt"],
+            check=True,
+            env={**env, "PYTHONPATH": str(root)},
+        )
 
 
 def brainflops_in(root: Path) -> tuple[list[str], dict[str, str]]:

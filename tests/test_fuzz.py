@@ -348,6 +348,26 @@ def test_mutated_bundled_scenarios_never_crash(
     no_traceback(invoke(*command, "--samples", "2000"))
 
 
+@FUZZ
+@given(doc=scenario, source=st.sampled_from(BUNDLED), data=st.data())
+def test_the_kept_validator_agrees_with_pydantics_own(
+    doc: dict[str, Any], source: Path, data: st.DataObject
+) -> None:
+    """Issue 30: commands validate with a kept copy of the scenario's validator; whatever
+    the document, it must accept and refuse exactly as the one pydantic builds."""
+    from tests.test_prebuilt import kept_validator, outcome, pydantics_validator
+
+    text = source.read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 3))):
+        text = _mutate(text, data)
+    try:
+        mutated = parse_yaml(text, "mutated.yaml").data
+    except InputError:
+        mutated = None
+    for candidate in (doc, mutated):
+        assert outcome(kept_validator(), candidate) == outcome(pydantics_validator(), candidate)
+
+
 def _utf8_or_none(raw: bytes) -> str | None:
     try:
         return raw.decode("utf-8")

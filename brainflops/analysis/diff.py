@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from brainflops.engine.core import evaluate_numbers
 from brainflops.engine.evaluate import Estimate, Stats, mc_stats
 from brainflops.engine.point import point_outputs
+from brainflops.model.prebuilt import scenario_from
 from brainflops.model.quantity import describe_written, point
 from brainflops.model.scenario import OUTPUTS, Scenario
 
@@ -144,7 +145,7 @@ def _align(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     def size(pop: dict[str, Any]) -> float:
         data = {"brainflops": 1, "name": "x", "title": "x", "populations": {"p": pop}}
         try:
-            return point_outputs(Scenario.model_validate(data)).get("compute_flops") or 0.0
+            return point_outputs(scenario_from(data)).get("compute_flops") or 0.0
         except ValidationError:
             return 0.0
 
@@ -222,7 +223,7 @@ def _hybrid(
     data.update(brainflops=1, name=a.name, title=a.title)
     data.pop("vars", None)  # resolved: every quantity is written where it stands
     try:
-        return Scenario.model_validate(data)
+        return scenario_from(data)
     except ValidationError:
         return None
 

@@ -116,17 +116,31 @@ def write_own_file(path: Path, text: str, ours: Callable[[str], bool], what: str
                 raise InputError.at(
                     shown, f"exists and is not a {what} brainflops wrote; nothing was changed"
                 )
-        tmp = (path.parent or Path()) / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        # O_EXCL on a fresh name; mode 0o666 less the umask, as any file the user creates
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            tmp.replace(path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        replace_atomically(path, text.encode("utf-8"))
 
 
-__all__ = ["MAX_FILE_BYTES", "describe_os_error", "path_errors", "read_limited", "write_own_file"]
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a fresh temporary file beside `path`, then rename it into place: a
+    reader (another process starting) sees the old file or the new one, never half of one.
+    OSError if it cannot; the temporary file is gone either way."""
+    tmp = (path.parent or Path()) / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    # O_EXCL on a fresh name; mode 0o666 less the umask, as any file the user creates
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "describe_os_error",
+    "path_errors",
+    "read_limited",
+    "replace_atomically",
+    "write_own_file",
+]

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from brainflops.errors import InputError, Problem
 from brainflops.io.files import path_errors
 from brainflops.io.yaml import Document, Limits, Position, load_yaml, parse_value
+from brainflops.model.prebuilt import scenario_from
 from brainflops.model.projections import ProjectionSpec
 from brainflops.model.scenario import Scenario
 
@@ -151,6 +152,8 @@ def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) 
     declared = raw.get("vars") if isinstance(raw, dict) else None
     context = {"vars": set(declared)} if isinstance(declared, dict) else {"vars": set()}
     try:
+        if model is Scenario:  # built once, not in every process
+            return scenario_from(raw, context)  # type: ignore[return-value]
         return model.model_validate(raw, context=context)
     except ValidationError as exc:
         problems: dict[Problem, None] = {}  # ordered and de-duplicated in linear time

@@ -258,9 +258,13 @@ NonNegative = Annotated[Quantity, AfterValidator(_check_non_negative)]
 """A factor or an optional cost: may be 0."""
 
 
+def _range_or_number(value: Any) -> str:
+    return "range" if isinstance(value, dict | Range) else "number"
+
+
 PositiveValue = Annotated[
     Annotated[float, Tag("number")] | Annotated[Range, Tag("range")],
-    Discriminator(lambda v: "range" if isinstance(v, dict | Range) else "number"),
+    Discriminator(_range_or_number),  # named, not a lambda: the validator is pickled
     BeforeValidator(_parse_string),
     AfterValidator(_check_positive),
 ]
