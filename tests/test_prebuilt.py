@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from brainflops.errors import InputError
 from brainflops.io.yaml import load_yaml
 from brainflops.model import prebuilt
+from brainflops.model.load import validation_context
 from brainflops.model.scenario import Scenario
 from tests.conftest import FIXTURES, ROOT
 
@@ -34,10 +35,8 @@ def pydantics_validator() -> Any:
 
 def outcome(validator: Any, data: Any) -> tuple[str, Any]:
     """What a validator makes of the data: the scenario, or its errors."""
-    declared = data.get("vars") if isinstance(data, dict) else None
-    context = {"vars": set(declared) if isinstance(declared, dict) else set()}
     try:
-        return "valid", validator.validate_python(data, context=context)
+        return "valid", validator.validate_python(data, context=validation_context(data))
     except ValidationError as exc:  # a check's ValueError compares by identity: by its words
         return "invalid", [
             {**e, "ctx": {k: repr(v) for k, v in e.get("ctx", {}).items()}}

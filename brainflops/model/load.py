@@ -146,11 +146,17 @@ _NAMED_PATH = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)+): ")
 """A model-level message that starts with the dotted path it is about: located there."""
 
 
+def validation_context(data: Any) -> dict[str, set[str]]:
+    """What validators are told: the vars the document declares ("vars"), and a set they
+    fill with the vars it uses ("used"), so that no one walks the scenario for them."""
+    declared = data.get("vars") if isinstance(data, dict) else None
+    return {"vars": set(declared) if isinstance(declared, dict) else set(), "used": set()}
+
+
 def validate(doc: Document, model: type[M], data: dict[str, Any] | None = None) -> M:
     """Validate a document's data against a model, with located errors."""
     raw = doc.data if data is None else data
-    declared = raw.get("vars") if isinstance(raw, dict) else None
-    context = {"vars": set(declared)} if isinstance(declared, dict) else {"vars": set()}
+    context = validation_context(raw)
     try:
         if model is Scenario:  # built once, not in every process
             return scenario_from(raw, context)  # type: ignore[return-value]

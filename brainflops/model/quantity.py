@@ -155,7 +155,11 @@ class VarRef(Frozen):
 
     @model_validator(mode="after")
     def _declared(self, info: ValidationInfo) -> VarRef:
-        declared = (info.context or {}).get("vars")
+        context = info.context or {}
+        used = context.get("used")
+        if isinstance(used, set):  # the loader asks which vars are used: told as they come
+            used.add(self.var)
+        declared = context.get("vars")
         if declared is not None and self.var not in declared:
             close = difflib.get_close_matches(self.var, sorted(declared), n=1)
             hint = (

@@ -5,7 +5,17 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic.json_schema import GenerateJsonSchema
+from pydantic_core import core_schema
 
 from brainflops.model.projections import ProjectionSpec
 from brainflops.model.quantity import (
@@ -428,14 +438,14 @@ class Scenario(Frozen):
     extends: str | None = Field(default=None, description="a bundled name or a relative path")
     method: Literal["mechanistic", "functional", "limit", "stated", "mixture"] = "mechanistic"
     components: list[Component] = Field(
-        default=[],
+        default_factory=list,
         max_length=50,
         description="method mixture: [{scenario: REF, weight: W}]; each sample draws one",
     )
     vars: dict[
         Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], PositiveValue
     ] = Field(
-        default={},
+        default_factory=dict,
         max_length=100,
         description="shared quantities: `{var: NAME}` anywhere a quantity goes draws this one",
     )
@@ -446,7 +456,7 @@ class Scenario(Frozen):
             Annotated[Number, Field(gt=-1, lt=1)],
         ]
     ] = Field(
-        default=[],
+        default_factory=list,
         max_length=100,
         description="[[PATH_A, PATH_B, RHO]]: a Gaussian copula on the quantities' normal scores",
     )
@@ -461,7 +471,7 @@ class Scenario(Frozen):
     )
     populations: dict[
         Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)], Population
-    ] = Field(default={}, max_length=100)
+    ] = Field(default_factory=dict, max_length=100)
     functional: Functional | None = None
     limit: Limit | None = None
     stated: Stated | None = None
@@ -480,7 +490,7 @@ class Scenario(Frozen):
     projections: dict[
         Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)],
         ProjectionSpec,
-    ] = {}
+    ] = Field(default_factory=dict)
     expect: Expect = Expect.model_construct()
     sweeps: dict[
         Annotated[str, Field(pattern=SLUG, max_length=40)],
@@ -492,18 +502,21 @@ class Scenario(Frozen):
             Field(min_length=1, max_length=2),
         ],
     ] = Field(
-        default={},
+        default_factory=dict,
         max_length=10,
         description="named grids for the report: {NAME: {PATH: [values]}} (one or two paths)",
     )
 
     @model_validator(mode="after")
-    def _vars_used(self) -> Scenario:
-        used = var_refs(self)
-        unknown = sorted({name for _, name in used} - set(self.vars))
+    def _vars_used(self, info: ValidationInfo) -> Scenario:
+        # the loader's context collects the vars used as they are validated; without it,
+        # the whole scenario is walked for them
+        told = (info.context or {}).get("used")
+        used = told if isinstance(told, set) else {name for _, name in var_refs(self)}
+        unknown = sorted(used - set(self.vars))
         if unknown:
             raise ValueError(f"unknown var {unknown[0]!r} (declare it under vars:)")
-        unused = sorted(set(self.vars) - {name for _, name in used})
+        unused = sorted(set(self.vars) - used)
         if unused:
             raise ValueError(f"vars.{unused[0]}: declared but never used")
         return self
@@ -578,7 +591,19 @@ def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
     return found
 
 
+class _FactoryDefaults(GenerateJsonSchema):
+    """A default made by a factory is shown as the value it makes. The models' empty dicts
+    and lists (and default blocks) are made afresh for each scenario: pydantic would
+    otherwise deep-copy a shared default, a fifth of a small scenario's validation."""
+
+    def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
+        factory = schema.get("default_factory")
+        if factory is not None and not schema.get("default_factory_takes_data"):
+            return factory()  # type: ignore[call-arg]
+        return super().get_default_value(schema)
+
+
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, with the `$schema` key editors expect."""
-    schema = Scenario.model_json_schema()
+    schema = Scenario.model_json_schema(schema_generator=_FactoryDefaults)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
