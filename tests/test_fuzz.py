@@ -16,6 +16,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from brainflops.errors import InputError
 from brainflops.io.yaml import parse_yaml, resolve_plain
@@ -366,6 +367,53 @@ def test_the_kept_validator_agrees_with_pydantics_own(
         mutated = None
     for candidate in (doc, mutated):
         assert outcome(kept_validator(), candidate) == outcome(pydantics_validator(), candidate)
+
+
+SLOTS = ("neurons", "synapses_per_neuron", "firing_rate_hz", "flops_per_event")
+
+
+@FUZZ
+@given(
+    declared=st.sets(st.sampled_from(["a", "b", "c"])),
+    refs=st.lists(st.tuples(st.sampled_from(SLOTS), st.sampled_from(["a", "b", "c", "d"]))),
+)
+def test_the_vars_told_while_validating_are_the_vars_walked(
+    declared: set[str], refs: list[tuple[str, str]]
+) -> None:
+    """Validators tell the loader which vars a scenario uses (`validation_context`); it
+    must accept and refuse exactly as walking the validated scenario for them."""
+    from tests.test_prebuilt import outcome, pydantics_validator
+
+    population: dict[str, Any] = {
+        "neurons": 1e9,
+        "synapses_per_neuron": 1e3,
+        "firing_rate_hz": 1,
+        "cost": {"model": "synaptic", "flops_per_event": 2},
+    }
+    for slot, name in refs:
+        where = population["cost"] if slot == "flops_per_event" else population
+        where[slot] = {"var": name}
+    doc = {
+        "brainflops": 1,
+        "name": "v",
+        "title": "v",
+        "vars": {name: {"low": 1, "high": 3} for name in sorted(declared)},
+        "populations": {"p": population},
+    }
+    told = outcome(pydantics_validator(), doc)
+    declared_only = {"vars": set(declared)}  # no "used": the validator walks the scenario
+    try:
+        walked: tuple[str, Any] = (
+            "valid",
+            pydantics_validator().validate_python(doc, context=declared_only),
+        )
+    except ValidationError as exc:
+        walked = ("invalid", [e["msg"] for e in exc.errors()])
+    assert told[0] == walked[0]
+    if told[0] == "invalid":
+        assert [e["msg"] for e in told[1]] == walked[1]
+    else:
+        assert told[1] == walked[1]
 
 
 def _utf8_or_none(raw: bytes) -> str | None:
