@@ -15,7 +15,7 @@ from brainflops.analysis.projections import (
     History,
     ParityYears,
     Projection,
-    ai_history,
+    histories,
     history,
     hpl_rmax,
     log2_targets,
@@ -382,7 +382,7 @@ def compare(
     # years come out sorted, and sorting them again costs one linear pass instead of n log n
     compute = sorted_draws(est, "compute_flops") if compute is None else compute
     assert compute is not None
-    past = {"top500": history(compute), "ai": ai_history(compute)}
+    past = histories(compute)
     resolved = [resolve(name, spec, machines.green500) for name, spec in specs.items()]
     targets = log2_targets(compute)
     years = tuple(

@@ -23,9 +23,8 @@ from brainflops.analysis.projections import (
     History,
     Point,
     Projection,
-    ai_history,
     ai_points,
-    history,
+    histories,
     projection_set,
     resolve,
     series_arrays,
@@ -134,7 +133,7 @@ def explorer_document(
     command line repeats them).
     """
     number1, leader = newest(machines), newest_ai_leader()
-    past = {"top500": history(0.0), "ai": ai_history(0.0)}
+    past = histories(0.0)
     projections: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     shown: list[dict[str, Any]] = []

@@ -12,7 +12,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from statistics import NormalDist
 from typing import Literal
 
@@ -475,6 +475,7 @@ class History:
     _sorted_reached: dict[bool, Array] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _repeated: dict[int, Array] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def reached_ascending(self, repeated: bool) -> Array:
         """The dates of the samples already reached, ascending (`repeated`: each sample
@@ -482,8 +483,15 @@ class History:
         Sorted once: the projections of one series share their history."""
         found = self._sorted_reached.get(repeated)
         if found is None:
-            known = self.years[_repeat(self.years.size, PATHS)] if repeated else self.years
+            known = self.repeated_years() if repeated else self.years
             found = self._sorted_reached[repeated] = _ascending(known[np.isfinite(known)])
+        return found
+
+    def repeated_years(self) -> Array:
+        """`years` with the samples repeated to the paths' number (made once)."""
+        found = self._repeated.get(PATHS)
+        if found is None:
+            found = self._repeated[PATHS] = self.years[_repeat(self.years.size, PATHS)]
         return found
 
     @property
@@ -518,13 +526,15 @@ def series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
     return best, dates
 
 
-def history_of(points: Sequence[Point], values: Array | float, series: Series) -> History:
-    """When the running best of `points` first reached each value."""
+def history_of(
+    points: Sequence[Point], values: Array | float, series: Series, median: float | None = None
+) -> History:
+    """When the running best of `points` first reached each value (`median`: theirs, if
+    it is known already)."""
     _, best, dates, newest = _series(points)
-    drawn = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    drawn = _samples(values)
     first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
-    ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
-    median = median_of_sorted(drawn) if ascending else median_of(drawn)
+    median = _median_sample(drawn) if median is None else median
     median_at = int(np.searchsorted(best, median, side="left"))
     reached = median_at < len(points)
     return History(
@@ -543,6 +553,15 @@ def history_of(points: Sequence[Point], values: Array | float, series: Series) -
     )
 
 
+def _samples(values: Array | float) -> Array:
+    return np.atleast_1d(np.asarray(values, dtype=np.float64))
+
+
+def _median_sample(drawn: Array) -> float:
+    ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
+    return median_of_sorted(drawn) if ascending else median_of(drawn)
+
+
 def history(compute_flops: Array | float, figure: Figure = hpl_rmax) -> History:
     """When the #1 first reached each value of `figure` (HPL Rmax unless told otherwise)."""
     return history_of(top500_points(figure), compute_flops, "top500")
@@ -551,6 +570,17 @@ def history(compute_flops: Array | float, figure: Figure = hpl_rmax) -> History:
 def ai_history(compute_flops: Array | float) -> History:
     """When an AI system in operation first reached each value, at BF16 dense peak."""
     return history_of(ai_points(), compute_flops, "ai")
+
+
+def histories(compute_flops: Array | float) -> dict[Series, History]:
+    """Both series' histories of one sample (`history` and `ai_history`), its median found
+    once for the two."""
+    drawn = _samples(compute_flops)
+    median = _median_sample(drawn)
+    return {
+        "top500": history_of(top500_points(hpl_rmax), drawn, "top500", median),
+        "ai": history_of(ai_points(), drawn, "ai", median),
+    }
 
 
 @dataclass(frozen=True)
@@ -625,7 +655,7 @@ def parity_years(
     targets, known, repeated = log2_target, past.years, False
     if walk is not None and log2_target.size < PATHS:  # every path, the samples repeated
         again = _repeat(log2_target.size, PATHS)
-        targets, known, repeated = log2_target[again], past.years[again], True
+        targets, known, repeated = log2_target[again], past.repeated_years(), True
     reached = np.isfinite(known)
     todo = targets[~reached]
     never = np.zeros(todo.shape, dtype=bool)
@@ -661,7 +691,8 @@ def parity_years(
         projected = np.empty(0)
     # every date history gives is before the next list, where projections start: sorted
     # history, then sorted projections, are sorted
-    years = np.concatenate((past.reached_ascending(repeated), projected))
+    reached_years = past.reached_ascending(repeated)
+    years = np.concatenate((reached_years, projected)) if projected.size else reached_years
     p5, p50, p95 = quantiles_of_sorted(years, (0.05, 0.5, 0.95))  # np.percentile's, exactly
     fixed = (
         projection.spec.doubling_years if isinstance(projection.spec, DoublingProjection) else None
@@ -700,9 +731,12 @@ def _ascending(values: Array) -> Array:
 
 
 @cache
+@lru_cache(maxsize=64)
 def _repeat(size: int, pairs: int) -> AnyArray:
-    """Indices 0, 1, ..., size - 1, 0, 1, ... for `pairs` pairs."""
-    return np.arange(pairs) % size
+    """Indices 0, 1, ..., size - 1, 0, 1, ... for `pairs` pairs (read-only, made once)."""
+    found = np.arange(pairs) % size
+    found.flags.writeable = False
+    return found
 
 
 def _shown(value: float) -> float | None:

@@ -21,12 +21,12 @@ from brainflops.analysis.projections import (
     DEFAULT_PROJECTIONS,
     ParityYears,
     Projection,
-    ai_history,
-    history,
+    histories,
     log2_targets,
     parity_years,
     resolve,
 )
+from brainflops.engine.core import scaled_outputs
 from brainflops.engine.evaluate import (
     Estimate,
     Stats,
@@ -37,7 +37,7 @@ from brainflops.engine.evaluate import (
     exact_stats,
     mc_stats,
 )
-from brainflops.engine.expr import Model, build
+from brainflops.engine.expr import Expr, Model, build
 from brainflops.engine.run import estimate
 from brainflops.engine.sampling import Array, Stream
 from brainflops.errors import InputError
@@ -145,20 +145,51 @@ def _parsed(text: str, path: str) -> Any:
         return parse_value(text, f"--vary {path}")
 
 
-def _stats(expr: Any, values: Mapping[str, Array | float], quantities: Any, model: Model) -> Stats:
+def _stats(
+    expr: Any,
+    values: Mapping[str, Array | float],
+    quantities: Any,
+    model: Model,
+    drawn: Array | float | None = None,
+) -> Stats:
+    """An output's summary: exact for a product of lognormals, else from its draws
+    (`drawn`, when they are at hand already)."""
     exact = exact_stats(expr, quantities, model.correlations)
     if exact is not None:
         return exact
-    drawn = evaluate(expr, values)
+    if drawn is None:
+        drawn = evaluate(expr, values)
     if isinstance(drawn, float):
         return Stats(drawn, drawn, drawn, drawn, exact=True)
     return mc_stats(np.asarray(drawn, dtype=np.float64))
 
 
+def _point_outputs(
+    known: Mapping[str, Expr],
+    scaled: Mapping[str, float],
+    values: Mapping[str, Array | float],
+    quantities: Mapping[str, float | Range],
+    model: Model,
+) -> tuple[dict[str, Stats], Array | float]:
+    """A point's summaries, and its compute draws (for the projections). An output that is
+    compute times a constant is compute's summary scaled, as in an estimate."""
+    compute = evaluate(known["compute_flops"], values)
+    first = _stats(known["compute_flops"], values, quantities, model, compute)
+    outputs = {
+        k: first
+        if k == "compute_flops"
+        else first.times(scaled[k])
+        if k in scaled
+        else _stats(e, values, quantities, model)
+        for k, e in known.items()
+    }
+    return outputs, compute
+
+
 def _projections(
     compute: Array | float, resolved: Sequence[Projection], seed: int
 ) -> dict[str, ParityYears]:
-    past = {"top500": history(compute), "ai": ai_history(compute)}
+    past = histories(compute)
     targets = log2_targets(compute)
     return {
         p.name: parity_years(p, compute, past[p.series], log2_target=targets, seed=seed)
@@ -245,6 +276,10 @@ def sweep(
             elif v.quantity is not None:
                 drawn[path, v.text] = v.quantity
     resolved = _resolved(machines)
+    # outputs that are compute times a constant whatever the varied values take (the varied
+    # paths count as uncertain): scaled from compute's summary, not summarised again
+    fixed = {k: q for k, q in model.quantities.items() if k not in paths}
+    scaled = scaled_outputs(known, fixed)
     points: list[SweepPoint] = []
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for combo in itertools.product(*grid):
@@ -261,14 +296,11 @@ def sweep(
                 values[p] = drawn[p, v.text]
                 assert v.quantity is not None
                 quantities[p] = v.quantity
-            outputs = {k: _stats(e, values, quantities, model) for k, e in known.items()}
-            bad = [
-                k for k, st in outputs.items() if not np.isfinite(list(st.as_dict().values())).all()
-            ]
+            outputs, compute = _point_outputs(known, scaled, values, quantities, model)
+            bad = [k for k, st in outputs.items() if not st.finite]
             if bad:
                 raise InputError.at(
                     "--vary", f"at {shown}: {bad[0]} is not a finite number (it overflows)"
                 )
-            compute = evaluate(known["compute_flops"], values)
             points.append(SweepPoint(shown, outputs, _projections(compute, resolved, seed)))
     return Sweep(base.name, tuple(paths), tuple(points), samples, seed)
