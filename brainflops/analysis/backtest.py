@@ -35,7 +35,7 @@ from brainflops.analysis.projections import (
     top500_points,
 )
 from brainflops.defaults import DEFAULT_SEED
-from brainflops.engine.sampling import Array
+from brainflops.engine.sampling import Array, median
 from brainflops.errors import InputError
 from brainflops.model.data import top500_aggregate
 from brainflops.model.machines import list_year
@@ -183,7 +183,7 @@ class _Tally:
             n,
             float(np.mean(np.asarray(self.in50)[mask])),
             float(np.mean(np.asarray(self.in90)[mask])),
-            float(np.median(np.abs(error))),
+            median(np.abs(error)),
             float(np.mean(error)),
         )
 
@@ -259,7 +259,7 @@ def hindcast(
 
 def _needed(years: Array, lag: float | None) -> int:
     """Points a window needs: enough differences `lag` apart to estimate a variance."""
-    step = float(np.median(np.diff(years))) if years.size > 1 else 1.0
+    step = median(np.diff(years)) if years.size > 1 else 1.0
     return 3 if lag is None else max(3, round(lag / step) + 3)
 
 

@@ -41,6 +41,7 @@ from brainflops.engine.sampling import (
     correlation_factor,
     first_draws,
     log_params,
+    median,
     quantiles,
 )
 from brainflops.errors import InputError
@@ -470,7 +471,8 @@ def _shares(parts: Mapping[str, Array | float], total: Array | float) -> dict[st
     def share(values: Array | float) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.divide(_head(values), _head(total))
-            return float(np.nan_to_num(np.median(ratio, overwrite_input=True), nan=0.0))
+            found = median(ratio)  # np.median's, without the copy (nor numpy.ma, ~10 ms)
+            return 0.0 if math.isnan(found) else found
 
     return dict(zip(parts, parallel(share, parts.values()), strict=True))
 
