@@ -66,7 +66,9 @@ def passage_curves(p: Projection, past: History, seed: int) -> dict[str, Any]:
     list date. The r-th earliest parity year of x is the first date where it reaches
     log10 x."""
     paths = p.paths(seed)
-    best = PathSet.running_best(paths.values)  # as the first passages read it
+    # as the first passages read it, in the paths' own float32 (the curves are float32):
+    # the same values, sorted in half the time
+    best = PathSet.running_best(paths.values, np.float32)
     ranks = year_ranks(paths.paths)
     highest = [paths.paths - 1 - r for r in ranks]  # the (r+1)-th highest, ascending order
     best.sort(axis=0)  # a whole (vectorised) sort: twice as fast as partitioning six ranks

@@ -226,11 +226,11 @@ class PathSet:
         return cls(dates, best.ravel(), values.shape[0], values)
 
     @classmethod
-    def running_best(cls, values: Array) -> Array:
-        """Each path's running maximum (rows: paths), float64, within ±OFFSET/4 so that
-        rows offset by OFFSET never overlap (a real series stays far inside: the physical
-        limit is 10^37.8)."""
-        best: Array = np.maximum.accumulate(values, axis=1).astype(np.float64)
+    def running_best(cls, values: Array, dtype: type[np.floating[Any]] = np.float64) -> Array:
+        """Each path's running maximum (rows: paths), within ±OFFSET/4 so that rows offset
+        by OFFSET never overlap (a real series stays far inside: the physical limit is
+        10^37.8). float64 for the offsets; the paths' own float32 holds the same values."""
+        best: Array = np.maximum.accumulate(values, axis=1).astype(dtype, copy=False)
         # a row's lowest value is its first, its highest its last
         if best[:, 0].min() < -cls.OFFSET / 4 or best[:, -1].max() > cls.OFFSET / 4:
             np.clip(best, -cls.OFFSET / 4, cls.OFFSET / 4, out=best)
@@ -251,15 +251,27 @@ class PathSet:
         paths) pass at each list date; the last count: not by the horizon.
 
         Only the counts are needed, not which pair passed when, so the pairs are taken row
-        by row: ascending targets then make one sorted search (about twice as fast)."""
+        by row: ascending targets then make one sorted search (about twice as fast). The
+        pairs fill a grid of whole rounds of the paths; the places before the first pair
+        and after the last hold a target below every value of their path (counted as
+        passing at once) or above every one (never), and those counts are taken off."""
         targets = np.asarray(targets_log10, dtype=np.float64)
-        end = first_pair + targets.size
-        aligned = first_pair - first_pair % self.paths
-        grid = np.arange(aligned, aligned + -(-(end - aligned) // self.paths) * self.paths)
-        by_row = grid.reshape(-1, self.paths).T.ravel()
-        by_row = by_row[(by_row >= first_pair) & (by_row < end)]
-        steps = self.first_passage(targets[by_row - first_pair], by_row % self.paths)
-        counts: AnyArray = np.bincount(steps, minlength=self.dates.size + 1)
+        lead = first_pair % self.paths
+        rounds = -(-(lead + targets.size) // self.paths)
+        trail = rounds * self.paths - lead - targets.size
+        grid = np.empty(rounds * self.paths)
+        grid[:lead] = -self.OFFSET / 2  # rows never reach below -OFFSET/4 (running_best)
+        grid[lead : lead + targets.size] = targets
+        grid[grid.size - trail :] = self.OFFSET / 2  # nor above +OFFSET/4
+        steps = self.dates.size
+        row = np.arange(self.paths)[:, None]
+        by_row = grid.reshape(rounds, self.paths).T + row * self.OFFSET  # ascending, row by row
+        where = np.searchsorted(self.best, by_row.ravel(), side="left").reshape(by_row.shape)
+        where -= row * steps
+        np.minimum(where, steps, out=where)
+        counts: AnyArray = np.bincount(where.ravel(), minlength=steps + 1)
+        counts[0] -= lead
+        counts[-1] -= trail
         return counts
 
     def bands(self, quantiles: Sequence[float], until: float = math.inf) -> Array:
