@@ -241,19 +241,23 @@ def sorted_draws(est: Estimate, output: str, compute: Array | None = None) -> Ar
 
 
 def resource_parity(
-    est: Estimate, compute: Array | None = None, hpl: ParityYears | None = None
+    est: Estimate,
+    compute: Array | None = None,
+    hpl: ParityYears | None = None,
+    hpl_history: History | None = None,
 ) -> tuple[ResourceParity, ...]:
     """History first, then the #1's trend, per resource (`compute`: the sorted compute;
-    `hpl`: trend-2013's years for compute, when the caller has them: the same numbers)."""
+    `hpl` and `hpl_history`: trend-2013's years for compute and compute's HPL history, when
+    the caller has them: the same numbers)."""
     out: list[ResourceParity] = []
     for key, label, output, figure in PARITY_RESOURCES:
         values = sorted_draws(est, output, compute)
         if values is None:
             continue
-        past = history(values, figure)
-        if key == "compute_hpl" and hpl is not None:
-            out.append(ResourceParity(key, label, hpl, past))
+        if key == "compute_hpl" and hpl is not None and hpl_history is not None:
+            out.append(ResourceParity(key, label, hpl, hpl_history))
             continue
+        past = history(values, figure)
         trend = trend_projection("trend-2013", figure)
         years = parity_years(trend, values, past, seed=est.seed)
         out.append(ResourceParity(key, label, years, past))
@@ -405,7 +409,7 @@ def compare(
         rows,
         years,
         past["top500"],
-        resource_parity(est, compute, _default_trend(specs, years)),
+        resource_parity(est, compute, _default_trend(specs, years), past["top500"]),
         past["ai"],
         newest_ai_leader().name,
         run_lifetimes(est),
