@@ -688,6 +688,32 @@ def test_a_var_used_once_and_the_same_quantity_inline_diff_to_exactly_one(
 
 @FUZZ
 @given(
+    exponents=st.lists(st.floats(5, 25), min_size=1, max_size=300),
+    at_points=st.integers(0, 20),
+    series=st.sampled_from(["top500", "ai"]),
+)
+def test_a_sorted_samples_history_equals_the_one_searched_sample_by_sample(
+    exponents: list[float], at_points: int, series: str
+) -> None:
+    """history_of finds a sorted sample's dates with one search per point of the series
+    (compare sorts compute first); it must equal the search per sample, ties included."""
+    import dataclasses
+
+    import numpy as np
+
+    from brainflops.analysis.projections import ai_points, history_of, top500_points
+
+    points = top500_points() if series == "top500" else ai_points()
+    exact = [points[i % len(points)].value for i in range(at_points)]  # ties with the points
+    values = np.sort(np.array([10.0**e for e in exponents] + exact + [math.inf]))
+    fast = history_of(points, values, series)  # type: ignore[arg-type]
+    searched = history_of(points, values, series, ascending=False)  # type: ignore[arg-type]
+    assert fast.years.tolist() == searched.years.tolist()
+    assert dataclasses.replace(fast, years=searched.years) == searched
+
+
+@FUZZ
+@given(
     start=st.floats(10, 30),
     drift=st.floats(-0.5, 0.5),
     k=st.floats(0, 0.5),

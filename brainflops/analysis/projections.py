@@ -527,21 +527,34 @@ def series_arrays(points: Sequence[Point]) -> tuple[Array, Array]:
 
 
 def history_of(
-    points: Sequence[Point], values: Array | float, series: Series, median: float | None = None
+    points: Sequence[Point],
+    values: Array | float,
+    series: Series,
+    median: float | None = None,
+    ascending: bool | None = None,
 ) -> History:
-    """When the running best of `points` first reached each value (`median`: theirs, if
-    it is known already)."""
+    """When the running best of `points` first reached each value (`median`: theirs, and
+    `ascending`: whether they are sorted, if that is known already)."""
     _, best, dates, newest = _series(points)
     drawn = _samples(values)
-    first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
-    median = _median_sample(drawn) if median is None else median
+    ascending = _ascending_sample(drawn) if ascending is None else ascending
+    if ascending:  # as compare passes them: one search per point, not one per sample
+        # the samples up to each point's best first reach it there (or earlier)
+        bounds = np.searchsorted(drawn, best, side="right")
+        counts = np.diff(bounds, prepend=0, append=drawn.size)
+        years, unreached = np.repeat(dates, counts), int(counts[-1])
+    else:
+        first = np.searchsorted(best, drawn, side="left")  # the first point whose best >= value
+        years, unreached = dates[first], int(np.count_nonzero(first == len(points)))
+    if median is None:
+        median = median_of_sorted(drawn) if ascending else median_of(drawn)
     median_at = int(np.searchsorted(best, median, side="left"))
     reached = median_at < len(points)
     return History(
-        years=dates[first],
+        years=years,
         # np.mean's share, exactly (an exact count over the size, rounded once), as a
         # Python float: round() on numpy's float rounds 0.98845 down, Python's up
-        p_reached=int(np.count_nonzero(first < len(points))) / first.size,
+        p_reached=(drawn.size - unreached) / drawn.size,
         median_list=points[median_at].date if reached else None,
         median_system=points[median_at].system if reached else None,
         newest_list=newest.date,
@@ -557,9 +570,8 @@ def _samples(values: Array | float) -> Array:
     return np.atleast_1d(np.asarray(values, dtype=np.float64))
 
 
-def _median_sample(drawn: Array) -> float:
-    ascending = bool((drawn[1:] >= drawn[:-1]).all())  # as compare passes them
-    return median_of_sorted(drawn) if ascending else median_of(drawn)
+def _ascending_sample(drawn: Array) -> bool:
+    return bool((drawn[1:] >= drawn[:-1]).all())
 
 
 def history(compute_flops: Array | float, figure: Figure = hpl_rmax) -> History:
@@ -576,10 +588,11 @@ def histories(compute_flops: Array | float) -> dict[Series, History]:
     """Both series' histories of one sample (`history` and `ai_history`), its median found
     once for the two."""
     drawn = _samples(compute_flops)
-    median = _median_sample(drawn)
+    ascending = _ascending_sample(drawn)
+    median = median_of_sorted(drawn) if ascending else median_of(drawn)
     return {
-        "top500": history_of(top500_points(hpl_rmax), drawn, "top500", median),
-        "ai": history_of(ai_points(), drawn, "ai", median),
+        "top500": history_of(top500_points(hpl_rmax), drawn, "top500", median, ascending),
+        "ai": history_of(ai_points(), drawn, "ai", median, ascending),
     }
 
 

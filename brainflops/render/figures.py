@@ -32,8 +32,18 @@ class MissingDependency(BrainflopsError):
 
 
 def fingerprint(data: FigureData) -> str:
+    """The digest of a figure's data. The last is remembered, by identity: a report asks
+    for each figure's twice, as its cache key and then for its stamp (the data of a figure
+    is never changed once made)."""
+    if _LAST_FINGERPRINT and _LAST_FINGERPRINT[0][0] is data:
+        return _LAST_FINGERPRINT[0][1]
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    _LAST_FINGERPRINT[:] = [(data, digest)]
+    return digest
+
+
+_LAST_FINGERPRINT: list[tuple[FigureData, str]] = []
 
 
 def read_fingerprint(svg: str) -> str | None:
