@@ -256,6 +256,11 @@ class PathSet:
         and after the last hold a target below every value of their path (counted as
         passing at once) or above every one (never), and those counts are taken off."""
         targets = np.asarray(targets_log10, dtype=np.float64)
+        steps = self.dates.size
+        if targets.size < self.paths:  # fewer pairs than paths: each on a path of its own
+            rows = (first_pair + np.arange(targets.size)) % self.paths
+            few: AnyArray = np.bincount(self.first_passage(targets, rows), minlength=steps + 1)
+            return few
         lead = first_pair % self.paths
         rounds = -(-(lead + targets.size) // self.paths)
         trail = rounds * self.paths - lead - targets.size
@@ -263,7 +268,6 @@ class PathSet:
         grid[:lead] = -self.OFFSET / 2  # rows never reach below -OFFSET/4 (running_best)
         grid[lead : lead + targets.size] = targets
         grid[grid.size - trail :] = self.OFFSET / 2  # nor above +OFFSET/4
-        steps = self.dates.size
         row = np.arange(self.paths)[:, None]
         by_row = grid.reshape(rounds, self.paths).T + row * self.OFFSET  # ascending, row by row
         where = np.searchsorted(self.best, by_row.ravel(), side="left").reshape(by_row.shape)
