@@ -1,8 +1,10 @@
 """Projection specs: how the #1 supercomputer is extrapolated forward in time (docs/machines.md)."""
 
-from __future__ import annotations
+# The models' annotations are evaluated as each class is defined (no `from __future__
+# import annotations`): pydantic would compile and evaluate each from its text, at every
+# start of the command line. Forward references are quoted.
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -23,7 +25,7 @@ class _Window(Frozen):
     to_list: str | None = Field(default=None, alias="to", pattern=LIST_DATE)
 
     @model_validator(mode="after")
-    def _ordered(self) -> _Window:
+    def _ordered(self) -> Self:
         if self.to_list is not None and self.to_list <= self.from_list:
             raise ValueError(f"'to' ({self.to_list}) must come after 'from' ({self.from_list})")
         return self

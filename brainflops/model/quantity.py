@@ -1,12 +1,14 @@
 """Quantities: a number or a distribution (docs/format.md, "Quantities")."""
 
-from __future__ import annotations
+# The models' annotations are evaluated as each class is defined (no `from __future__
+# import annotations`): pydantic would compile and evaluate each from its text, at every
+# start of the command line. Forward references are quoted.
 
 import difflib
 import math
 import re
 from statistics import NormalDist
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -93,7 +95,7 @@ class Range(Frozen):
         return data
 
     @model_validator(mode="after")
-    def _split(self) -> Range:
+    def _split(self) -> Self:
         if (self.dist == "split_lognormal") != (self.p50 is not None):
             raise ValueError("p50 and dist: split_lognormal go together: write {p5, p50, p95}")
         if self.p50 is not None:
@@ -110,7 +112,7 @@ class Range(Frozen):
         return self
 
     @model_validator(mode="after")
-    def _ordered(self) -> Range:
+    def _ordered(self) -> Self:
         if self.dist in ("lognormal", "loguniform") and not self.low > 0:
             raise ValueError(f"{self.dist} needs 0 < low (got low={self.low:g})")
         if not self.low < self.high:
@@ -154,7 +156,7 @@ class VarRef(Frozen):
     var: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
 
     @model_validator(mode="after")
-    def _declared(self, info: ValidationInfo) -> VarRef:
+    def _declared(self, info: ValidationInfo) -> Self:
         context = info.context or {}
         used = context.get("used")
         if isinstance(used, set):  # the loader asks which vars are used: told as they come

@@ -1,9 +1,11 @@
 """The scenario format, version 1 (docs/format.md)."""
 
-from __future__ import annotations
+# The models' annotations are evaluated as each class is defined (no `from __future__
+# import annotations`): pydantic would compile and evaluate each from its text, at every
+# start of the command line. Forward references are quoted.
 
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -123,7 +125,7 @@ class Population(Frozen):
     cost: Cost
 
     @model_validator(mode="after")
-    def _has_inputs(self) -> Population:
+    def _has_inputs(self) -> Self:
         missing = [f for f in _NEEDS[self.cost.model] if getattr(self, f) is None]
         if missing:
             raise ValueError(f"cost model {self.cost.model!r} needs {', '.join(missing)}")
@@ -275,7 +277,7 @@ class Published(Frozen):
         return "range" if self.low is not None else "bound"
 
     @model_validator(mode="after")
-    def _one_form(self) -> Published:
+    def _one_form(self) -> Self:
         forms = [
             name
             for name, given in (
@@ -359,7 +361,7 @@ class ExpectOutput(Frozen):
         return self.at_least is not None or self.at_most is not None
 
     @model_validator(mode="after")
-    def _one_form(self) -> ExpectOutput:
+    def _one_form(self) -> Self:
         interval = self.p5 is not None or self.p95 is not None
         if self.at_least is not None and self.at_most is not None:
             raise ValueError("give at_least or at_most, not both (use p5 and p95 for a range)")
@@ -421,11 +423,11 @@ SweepValues = Annotated[list[Any], Field(min_length=1, max_length=50)]
 class Scenario(Frozen):
     """A brain-compute scenario. See docs/format.md."""
 
-    _loaded: tuple[Scenario, ...] = PrivateAttr(default=())
+    _loaded: tuple["Scenario", ...] = PrivateAttr(default=())
     """A mixture's component scenarios, once the loader has read them."""
 
     @property
-    def loaded_components(self) -> tuple[Scenario, ...]:
+    def loaded_components(self) -> tuple["Scenario", ...]:
         if self.method == "mixture" and len(self._loaded) != len(self.components):
             raise ValueError("a mixture's components are read by the loader (brainflops.load)")
         return self._loaded
@@ -508,7 +510,7 @@ class Scenario(Frozen):
     )
 
     @model_validator(mode="after")
-    def _vars_used(self, info: ValidationInfo) -> Scenario:
+    def _vars_used(self, info: ValidationInfo) -> Self:
         # the loader's context collects the vars used as they are validated; without it,
         # the whole scenario is walked for them
         told = (info.context or {}).get("used")
@@ -522,7 +524,7 @@ class Scenario(Frozen):
         return self
 
     @model_validator(mode="after")
-    def _method_inputs(self) -> Scenario:
+    def _method_inputs(self) -> Self:
         blocks = {
             "functional": self.functional,
             "limit": self.limit,
