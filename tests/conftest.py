@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +63,30 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def bytecode_prefix(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A PYTHONPYCACHEPREFIX holding the bytecode of every module a command imports and
+    the scenario's kept validator (built once: a fresh prefix compiles ~300 modules).
+    Tests copy it (`fresh_prefix`) rather than change it."""
+    prefix = tmp_path_factory.mktemp("pycache")
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": ""}
+    subprocess.run(
+        [sys.executable, "-m", "brainflops", "estimate", "dettmers-2015", "-n", "1000"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return prefix
+
+
+def fresh_prefix(bytecode_prefix: Path, to: Path, *, kept: bool = True) -> Path:
+    """A copy of `bytecode_prefix` (without the kept validator unless `kept`)."""
+    copy = to / "pycache"
+    shutil.copytree(bytecode_prefix, copy)
+    if not kept:
+        for found in copy.rglob("scenario.*.validator"):
+            found.unlink()
+    return copy

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import bounded
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, fresh_prefix
 
 LIMIT_BYTES = 1024**3
 LIMIT_SECONDS = 20
@@ -720,13 +720,14 @@ def test_nothing_of_the_user_is_lost_when_report_targets_their_folders(tmp_path:
     [b"", b"\n", b"0" * 10_000_000, b"x" * 64 + b"\n" + b"\x80\x05garbage", b"\xff" * 4096],
     ids=["empty", "blank line", "10 MB without a line", "garbage pickle", "binary"],
 )
-def test_a_damaged_kept_validator_is_built_and_kept_again(tmp_path: Path, damage: bytes) -> None:
+def test_a_damaged_kept_validator_is_built_and_kept_again(
+    bytecode_prefix: Path, tmp_path: Path, damage: bytes
+) -> None:
     """The scenario's validator kept beside the bytecode (brainflops/model/prebuilt.py): a
     damaged one costs a command nothing but the build, and is replaced by a good one."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path), "PYTHONDONTWRITEBYTECODE": ""}
-    first = process([sys.executable, "-c", CHILD, "validate", "dettmers-2015"], env=env)
-    assert first.returncode == 0, first.stderr
-    (kept,) = tmp_path.rglob("scenario.*.validator")
+    prefix = fresh_prefix(bytecode_prefix, tmp_path)
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": ""}
+    (kept,) = prefix.rglob("scenario.*.validator")
     kept.write_bytes(damage)
     again = process([sys.executable, "-c", CHILD, "estimate", "dettmers-2015", "--json"], env=env)
     assert again.returncode == 0, again.stderr

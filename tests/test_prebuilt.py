@@ -22,7 +22,7 @@ from brainflops.io.yaml import load_yaml
 from brainflops.model import prebuilt
 from brainflops.model.load import validation_context
 from brainflops.model.scenario import Scenario
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, fresh_prefix
 
 
 def _readable(path: Path) -> bool:
@@ -132,15 +132,21 @@ def _kept_files(prefix: Path) -> list[Path]:
     return list(prefix.rglob("scenario.*.validator"))
 
 
-def test_the_first_command_keeps_the_validator_and_the_next_uses_it(tmp_path: Path) -> None:
-    assert _validate(tmp_path) == "built"
-    (kept,) = _kept_files(tmp_path)
+def test_the_first_command_keeps_the_validator_and_the_next_uses_it(
+    bytecode_prefix: Path, tmp_path: Path
+) -> None:
+    prefix = fresh_prefix(bytecode_prefix, tmp_path, kept=False)
+    assert _validate(prefix) == "built"
+    (kept,) = _kept_files(prefix)
     assert kept.parent.name == "model"  # the prefix mirrors brainflops/model/__pycache__
-    assert _validate(tmp_path) == "kept"
+    assert _validate(prefix) == "kept"
     # pydantic's plugins on: the validator is pydantic's own, which a plugin can instrument
-    assert _validate(tmp_path, PYDANTIC_DISABLE_PLUGINS="some-plugin") == "built"
+    assert _validate(prefix, PYDANTIC_DISABLE_PLUGINS="some-plugin") == "built"
 
 
-def test_no_validator_is_kept_where_no_bytecode_is_written(tmp_path: Path) -> None:
-    assert _validate(tmp_path, PYTHONDONTWRITEBYTECODE="1") == "built"
-    assert _kept_files(tmp_path) == []
+def test_no_validator_is_kept_where_no_bytecode_is_written(
+    bytecode_prefix: Path, tmp_path: Path
+) -> None:
+    prefix = fresh_prefix(bytecode_prefix, tmp_path, kept=False)
+    assert _validate(prefix, PYTHONDONTWRITEBYTECODE="1") == "built"
+    assert _kept_files(prefix) == []
