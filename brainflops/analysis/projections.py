@@ -12,7 +12,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from statistics import NormalDist
 from typing import Literal
 
@@ -744,7 +744,6 @@ def _ascending(values: Array) -> Array:
 
 
 @cache
-@lru_cache(maxsize=64)
 def _repeat(size: int, pairs: int) -> AnyArray:
     """Indices 0, 1, ..., size - 1, 0, 1, ... for `pairs` pairs (read-only, made once)."""
     found = np.arange(pairs) % size

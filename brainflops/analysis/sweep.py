@@ -174,15 +174,15 @@ def _point_outputs(
     """A point's summaries, and its compute draws (for the projections). An output that is
     compute times a constant is compute's summary scaled, as in an estimate."""
     compute = evaluate(known["compute_flops"], values)
-    first = _stats(known["compute_flops"], values, quantities, model, compute)
-    outputs = {
-        k: first
-        if k == "compute_flops"
-        else first.times(scaled[k])
-        if k in scaled
-        else _stats(e, values, quantities, model)
-        for k, e in known.items()
-    }
+    summary = _stats(known["compute_flops"], values, quantities, model, compute)
+    outputs: dict[str, Stats] = {}
+    for k, e in known.items():
+        if k == "compute_flops":
+            outputs[k] = summary
+        elif k in scaled:
+            outputs[k] = summary.times(scaled[k])
+        else:
+            outputs[k] = _stats(e, values, quantities, model)
     return outputs, compute
 
 

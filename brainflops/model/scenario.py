@@ -595,8 +595,8 @@ def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
 
 class _FactoryDefaults(GenerateJsonSchema):
     """A default made by a factory is shown as the value it makes. The models' empty dicts
-    and lists (and default blocks) are made afresh for each scenario: pydantic would
-    otherwise deep-copy a shared default, a fifth of a small scenario's validation."""
+    and lists are made afresh for each scenario: pydantic would otherwise deep-copy a
+    shared default, a tenth of a small scenario's validation."""
 
     def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
         factory = schema.get("default_factory")
