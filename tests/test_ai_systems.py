@@ -283,3 +283,20 @@ def test_an_fp8_figure_below_bf16_is_refused(write: Any, figures: dict[str, floa
     assert result.exit_code == 2
     assert "fp8_dense_flops (1.78e+15) is below bf16_dense_flops" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("compute", ["5e-324", "{low: 1e-300, high: 1e-290}"])
+def test_a_brain_too_small_to_count_lifetimes_in_has_no_training_runs(
+    write: Any, compute: str
+) -> None:
+    """Found by the fuzzer: a brain of 5e-324 FLOP/s lives 4.9e-315 FLOP; 1 / that is past
+    float64 (1.8e308), and so is any run's count of lifetimes: none is given, no warning."""
+    text = (ROOT / "scenarios" / "aiimpacts-2015-flops.yaml").read_text(encoding="utf-8")
+    stated = "  compute: {low: 0.9e16, high: 3.37e17}\n"
+    assert stated in text
+    path = write("tiny.yaml", text.replace(stated, f"  compute: {compute}\n"))
+    result = invoke("compare", str(path), "--json", "-n", "2000")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["training_runs"] == []
+    assert result.stderr == ""
+    assert "Training runs in brain-lifetimes" not in invoke("compare", str(path)).stdout

@@ -281,6 +281,8 @@ TOKENS = [
     "!!python/name:os.system", "true", "'x'", "1e-400", "{low: 1e-300, high: 1e300}",
     # sizes and strings that once hung, overflowed or crashed (issue 10)
     "'" + "1" * 5000 + "x'", "0x" + "f" * 3000, "9" * 400, "5e-324", "1e-300", "1e300",
+    # float64's ends that passed validation and crashed an analysis (issue 30's fuzz run)
+    "1.7e308", "{low: 1e-300, high: 1e-290}", "{low: 1.5e308, high: 1.7e308, dist: normal}",
     '"\\e]0;title\\a"', '"a | b\\n# heading"', "{low: true, high: 2}",
     "{low: 1, high: 2, ci: 1e-300}", "{low: 1, high: 2, ci: 99.99999999999999999}",
     "{low: 1, high: 2, dist: uniform}", "{low: 1, high: 2, dist: loguniform}",

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import bounded
-from tests.conftest import FIXTURES, ROOT, fresh_prefix
+from tests.conftest import FIXTURES, ROOT, fresh_prefix, invoke
 
 LIMIT_BYTES = 1024**3
 LIMIT_SECONDS = 20
@@ -793,3 +793,42 @@ def test_an_internal_error_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert "command: brainflops estimate dettmers-2015" in result.stderr
     debug = process([sys.executable, "-c", code], env={**os.environ, "BRAINFLOPS_DEBUG": "1"})
     assert "Traceback" in debug.stderr
+
+
+# --- float64's ends: every positive finite number is a valid input ---------------------
+# Each case was an internal error (exit 3) or a numpy warning on stderr, found by setting
+# each number of each bundled scenario to 5e-324, 1e-300, 1e300 and 1.7e308 in turn.
+ENDS = [
+    # (scenario, the line's start, the number, the command)
+    ("aiimpacts-2015-flops", "  compute:", "5e-324", "compare"),  # runs ÷ 4.9e-315 FLOP
+    ("cotra-2020", "  compute:", "5e-324", "diff"),  # a Shapley factor of e^792
+    ("carlsmith-2020", "    neurons:", "1e-300", "diff"),  # a ratio of draws past 1.8e308
+    ("carlsmith-2020", "  brain_power_w:", "5e-324", "estimate"),  # 1e15 FLOP/s ÷ 5e-324 W
+    ("moravec-1998", "  memory_bytes: 1e14", "1.7e308", "compare"),  # memory × HPL per byte
+    # (1.5e308 + 1.7e308) / 2 was inf: every draw inf, compute 0, nothing to bin
+    (
+        "carlsmith-2020-limit",
+        "  temperature_k:",
+        "{low: 1.5e308, high: 1.7e308, dist: normal}",
+        "sensitivity",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "start", "number", "command"), ENDS)
+def test_numbers_at_float64s_ends_give_an_answer_or_an_input_error(
+    tmp_path: Path, name: str, start: str, number: str, command: str
+) -> None:
+    lines = (ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line.startswith(start)]
+    lines[at] = f"{lines[at].split(':')[0]}: {number}"
+    path = _file(tmp_path, "\n".join(lines) + "\n", f"{name}.yaml")
+    args = [command, path, *(["dettmers-2015"] if command == "diff" else [])]
+    for shown in ([], ["--json"]):
+        result = invoke(*args, *shown, "-n", "2000")  # warnings are errors under pytest
+        assert result.exit_code in (0, 2), (result.exit_code, result.stderr)
+        assert "Traceback" not in result.stderr
+        if result.exit_code == 2:
+            assert result.stderr.startswith(f"{path}: ") and "not a finite number" in result.stderr
+        else:
+            assert result.stderr == ""

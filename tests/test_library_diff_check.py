@@ -215,6 +215,36 @@ def test_shapley_two_parameters_by_hand() -> None:
     assert factors["x"] * factors["y"] == pytest.approx(24)
 
 
+def test_shapley_factors_past_float64_are_undefined_not_a_crash() -> None:
+    """Found by the fuzzer: f(∅) = 5e-324, f({x}) = 1e21. ln φx = ln 1e21 - ln 5e-324
+    = 48.4 + 744.4 = 792.8 > ln(1.8e308) = 709.8: no float holds the factor."""
+    f = {frozenset(): 5e-324, frozenset("x"): 1e21}
+    assert shapley_factors(["x"], f.__getitem__) == (
+        None,
+        "undefined (a factor is past float64's range)",
+    )
+    # a finite total whose factors are not: ln φx = ½ (ln 1e300/1 + ln 1e300/1e-300)
+    # = ½ (690.8 + 1381.6) = 1036.2, past 709.8 (φy = e^-345.4); φx φy = e^690.8 = 1e300
+    g = {frozenset(): 1.0, frozenset("x"): 1e300, frozenset("y"): 1e-300, frozenset("xy"): 1e300}
+    assert shapley_factors(["x", "y"], g.__getitem__)[0] is None
+
+
+@pytest.mark.parametrize("compute", ["5e-324", "{low: 1e-300, high: 1e-290}"])
+def test_a_ratio_past_float64_is_no_ratio(write: Any, compute: str) -> None:
+    """dettmers-2015 (~1e21 FLOP/s) ÷ 5e-324 FLOP/s = 2e344: past float64 (1.8e308)."""
+    text = (ROOT / "scenarios" / "cotra-2020.yaml").read_text(encoding="utf-8")
+    assert "\n  compute: 1e15\n" in text
+    path = write("tiny.yaml", text.replace("\n  compute: 1e15\n", f"\n  compute: {compute}\n"))
+    result = invoke("diff", str(path), "dettmers-2015", "--json", "-n", "2000")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    compute_diff = json.loads(result.stdout)["outputs"]["compute_flops"]
+    assert compute_diff["ratio"] is None and compute_diff["point_ratio"] is None
+    assert compute_diff["method"] == "none (the ratio is past float64's range)"
+    shown = invoke("diff", str(path), "dettmers-2015", "-n", "2000")
+    assert shown.exit_code == 0 and "past float64" in shown.stdout
+
+
 def test_sampled_shapley_beyond_the_exact_limit() -> None:
     players = [f"p{i}" for i in range(14)]
 

@@ -7,8 +7,10 @@ import math
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import pytest
 
+from brainflops.model.quantity import Range, point
 from tests.conftest import assert_input_error, invoke
 
 Z95 = NormalDist().inv_cdf(0.95)  # 1.6449
@@ -190,3 +192,30 @@ def test_the_format_docs_example_of_shared_quantities_runs(write: Any) -> None:
     block = next(b.split("```", 1)[0] for b in docs.split("```yaml\n")[1:] if b.startswith("vars:"))
     doc = _estimate(write, "brainflops: 1\nname: docs\ntitle: docs\n" + block)
     assert doc["compute_flops"]["p95"] > doc["compute_flops"]["median"] > 0
+
+
+@pytest.mark.parametrize(
+    ("written", "centre"),
+    [
+        # √(1e-300 × 1e-290) = 1e-295, though the product 1e-590 is 0.0 in float64
+        ({"low": 1e-300, "high": 1e-290}, 1e-295),
+        # √(1e300 × 1e301) = 10^300.5 = 3.1623e300, though the product 1e601 is inf
+        ({"low": 1e300, "high": 1e301}, math.sqrt(10) * 1e300),
+        # (1.5e308 + 1.7e308) / 2 = 1.6e308, though the sum is inf in float64
+        ({"low": 1.5e308, "high": 1.7e308, "dist": "normal"}, 1.6e308),
+        ({"low": 2, "high": 8}, 4.0),  # √16
+    ],
+)
+def test_the_centre_of_a_range_at_float64s_ends(written: dict[str, Any], centre: float) -> None:
+    assert point(Range.model_validate(written)) == pytest.approx(centre, rel=1e-12, abs=0)
+
+
+def test_a_normal_range_at_float64s_end_is_drawn_about_its_midpoint() -> None:
+    """(1.5e308 + 1.7e308) / 2 was inf: every draw inf, and compute 0 without a word."""
+    from brainflops.engine.sampling import Stream
+
+    drawn = Stream("t", Range(low=1.5e308, high=1.7e308, dist="normal"), 1, "t").next(1000)
+    finite = drawn[np.isfinite(drawn)]
+    # mean 1.6e308, sd 0.1e308 / 1.645 = 6.1e306: the finite draws centre near 1.6e308
+    assert finite.size > 900
+    assert float(np.sort(finite)[finite.size // 2]) == pytest.approx(1.6e308, rel=0.01)

@@ -297,7 +297,10 @@ def binding_parity(
     if drawn is None:
         return None
     hpl_per_unit = newest_row.machine.hpl_rmax_flops / ratio.machine_value
-    needed = drawn * hpl_per_unit  # the HPL FLOP/s that brings that much of the resource
+    # the HPL FLOP/s that brings that much of the resource; past float64 it is inf, a need
+    # that no machine on any path meets (never)
+    with np.errstate(over="ignore"):
+        needed = drawn * hpl_per_unit
     years = parity_years(projection, needed, history(needed), seed=est.seed)
     return BindingParity(key, ratio.label, newest_row.machine.name, hpl_per_unit, years)
 
@@ -316,9 +319,10 @@ def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
     if lifetime is None or lifetime.p5 <= 0:
         return ()  # a brain of no compute has no lifetimes to count runs in
     runs = sorted(measured_runs(), key=lambda r: -r.flop)
-    per_lifetime = float(np.mean(1 / np.asarray(est.draws["lifetime_flop"])))
+    with np.errstate(over="ignore", divide="ignore"):  # past float64 is tested below
+        per_lifetime = float(np.mean(1 / np.asarray(est.draws["lifetime_flop"])))
     # lifetimes = run ÷ lifetime: the brain's high end gives the fewest lifetimes
-    return tuple(
+    counted = tuple(
         TrainingRunLifetimes(
             r,
             Stats(
@@ -331,6 +335,9 @@ def run_lifetimes(est: Estimate) -> tuple[TrainingRunLifetimes, ...]:
         )
         for r in runs
     )
+    # a brain so small that the largest run is more lifetimes than float64 holds (a stated
+    # 5e-324 FLOP/s) has no count to give, as a brain of no compute has none
+    return counted if all(c.lifetimes.finite for c in counted) else ()
 
 
 def _default_trend(

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from brainflops.engine.core import evaluate_numbers
 from brainflops.engine.evaluate import Estimate, Stats, mc_stats
+from brainflops.engine.floats import exponential
 from brainflops.engine.point import point_outputs
 from brainflops.model.prebuilt import scenario_from
 from brainflops.model.quantity import describe_written, point
@@ -326,19 +327,25 @@ def shapley_factors(
             f"sampled Shapley ({permutations} permutations; standard error "
             f"at most {math.exp(error) - 1:.2%})"
         )
-    return {p: math.exp(v) for p, v in phi.items()}, method
+    factors = {p: exponential(v) for p, v in phi.items()}
+    if not all(0 < f < math.inf for f in factors.values()):
+        return None, "undefined (a factor is past float64's range)"
+    return factors, method
 
 
 def _ratio(a: Estimate, b: Estimate, output: str) -> Stats | None:
     da, db = a.draws.get(output), b.draws.get(output)
     if da is None or db is None:
         return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.asarray(db, dtype=np.float64) / np.asarray(da, dtype=np.float64)
+    below = np.asarray(da, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.asarray(db, dtype=np.float64) / below
     if ratio.ndim == 0:
         r = float(ratio)
         return Stats(r, r, r, r, exact=True) if math.isfinite(r) else None
-    ratio = ratio[np.isfinite(ratio)]
+    if np.any(np.isinf(ratio) & (below != 0)):
+        return None  # a draw's ratio is past float64: no percentile of them is known
+    ratio = ratio[np.isfinite(ratio)]  # draws where A is zero have no ratio
     return mc_stats(ratio) if ratio.size else None
 
 
@@ -401,7 +408,7 @@ def diff(a: Estimate, b: Estimate) -> Diff:
     ]
     for output in OUTPUTS:
         lo, hi = outputs_of(frozenset()).get(output), outputs_of(frozenset(names)).get(output)
-        point_ratio = hi / lo if lo and hi is not None and lo > 0 else None
+        point_ratio = _point_ratio(lo, hi)
         factors: dict[str, float] | None = None
         method = _unattributed(lo, hi, a.scenario.name, b.scenario.name, bool(names or sharing))
         if point_ratio is not None and names:
@@ -423,6 +430,18 @@ def diff(a: Estimate, b: Estimate) -> Diff:
     return Diff(a.scenario.name, b.scenario.name, a.samples, a.seed, parameters, result)
 
 
+PAST_FLOAT64 = "none (the ratio is past float64's range)"
+"""The method of an output whose ratio no float64 holds (a stated 5e-324 FLOP/s)."""
+
+
+def _point_ratio(lo: float | None, hi: float | None) -> float | None:
+    """B ÷ A at the medians' points; None where it is undefined or past float64."""
+    if lo is None or hi is None or lo <= 0:
+        return None
+    ratio = hi / lo
+    return ratio if math.isfinite(ratio) else None
+
+
 def _unattributed(lo: float | None, hi: float | None, a: str, b: str, differ: bool) -> str:
     """Why an output has no attribution (before any is computed)."""
     if lo is None and hi is None:
@@ -431,6 +450,8 @@ def _unattributed(lo: float | None, hi: float | None, a: str, b: str, differ: bo
         return f"unknown in {a if lo is None else b}"
     if lo <= 0:
         return f"none ({a}'s value is zero)"
+    if _point_ratio(lo, hi) is None:
+        return PAST_FLOAT64
     return "none" if differ else "none (no parameter differs)"
 
 

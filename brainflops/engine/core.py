@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from brainflops.engine.expr import Expr, Model, scale_of
+from brainflops.engine.floats import power
 from brainflops.errors import InputError
 from brainflops.io.yaml import Document
 from brainflops.model.quantity import Range, point
@@ -153,16 +154,6 @@ def evaluate_numbers(expr: Expr, values: Mapping[str, float]) -> float:
             acc = acc * (v if exp == 1 else power(v, exp))
         total = total + acc
     return total
-
-
-def power(value: float, exp: float) -> float:
-    """value**exp on a float, overflowing to inf (Python raises) as numpy does."""
-    try:
-        return float(value**exp)
-    except OverflowError:
-        return math.inf
-    except ZeroDivisionError:  # 0 to a negative power
-        return math.inf
 
 
 def point_estimate(

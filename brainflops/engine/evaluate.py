@@ -30,10 +30,10 @@ from brainflops.engine.core import (
     finished,
     located,
     not_finite,
-    power,
     scaled_outputs,
 )
 from brainflops.engine.expr import Expr, Model
+from brainflops.engine.floats import exponential, power
 from brainflops.engine.sampling import (
     SMALL_DRAWS,
     Array,
@@ -178,17 +178,12 @@ def exact_stats(
             var += 2 * rho * weights[a] * weights[b]
     sd = math.sqrt(max(var, 0.0))
     return Stats(
-        p5=_exp(mu - _Z95 * sd),
-        median=_exp(mu),
-        p95=_exp(mu + _Z95 * sd),
-        mean=_exp(mu + var / 2),
+        p5=exponential(mu - _Z95 * sd),
+        median=exponential(mu),
+        p95=exponential(mu + _Z95 * sd),
+        mean=exponential(mu + var / 2),
         exact=True,
     )
-
-
-def _exp(x: float) -> float:
-    """exp that overflows to inf (as numpy does) instead of raising."""
-    return math.exp(x) if x < 709.78 else math.inf
 
 
 def log_variance_shares(expr: Expr, quantities: Mapping[str, float | Range]) -> dict[str, float]:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from brainflops.engine.floats import power
 from brainflops.model.quantity import Range, VarRef
 from brainflops.model.scenario import FactorSpec, Functional, Population, Scenario
 
@@ -87,7 +88,7 @@ def _constant_folded(
     for name, exp in term.powers:
         value = points.get(name)
         if isinstance(value, float | int) and value > 0:
-            coef *= value**exp
+            coef *= power(value, exp)
         else:
             powers.append((name, exp))
     return coef, tuple(powers)

@@ -17,7 +17,7 @@ from statistics import NormalDist
 import numpy as np
 from numpy.typing import NDArray
 
-from brainflops.model.quantity import Range
+from brainflops.model.quantity import Range, midpoint
 
 Array = NDArray[np.float64]
 
@@ -34,7 +34,7 @@ def log_params(r: Range) -> tuple[float, float]:
 
 
 def _normal_params(r: Range) -> tuple[float, float]:
-    return (r.low + r.high) / 2, (r.high - r.low) / (2 * z_of(r.ci))
+    return midpoint(r.low, r.high), (r.high - r.low) / (2 * z_of(r.ci))
 
 
 def normal_cdf(z: Array) -> Array:
@@ -138,10 +138,10 @@ class Stream:
             out += math.log(r.p50)
             return np.exp(out, out=out)
         if r.dist == "normal":
-            sigma = (r.high - r.low) / (2 * z_of(r.ci))
+            mean, sigma = _normal_params(r)
             out = rng.standard_normal(size)
             out *= sigma
-            out += (r.low + r.high) / 2
+            out += mean
             return out
         u = rng.random(size)
         if r.dist == "uniform":

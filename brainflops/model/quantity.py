@@ -302,6 +302,14 @@ def point(value: float | Range) -> float:
         return value
     if value.p50 is not None:
         return value.p50
+    low, high = value.low, value.high
     if value.dist in ("lognormal", "loguniform"):
-        return math.sqrt(value.low * value.high)
-    return (value.low + value.high) / 2
+        product = low * high  # past float64 (1e-300 × 1e-290 is 0.0): the roots' product
+        return math.sqrt(product) if 0 < product < math.inf else math.sqrt(low) * math.sqrt(high)
+    return midpoint(low, high)
+
+
+def midpoint(low: float, high: float) -> float:
+    """(low + high) / 2, also where the sum passes float64 (1.5e308 + 1.7e308)."""
+    total = low + high
+    return total / 2 if total < math.inf else low / 2 + high / 2

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # an estimate shows without importing the analyses (and their
     from brainflops.analysis.backtest import Backtest, Score
     from brainflops.analysis.check import CheckResult
     from brainflops.analysis.compare import BindingParity, Comparison, MachineComparison
-    from brainflops.analysis.diff import Diff
+    from brainflops.analysis.diff import Diff, OutputDiff
     from brainflops.analysis.projections import History, ParityYears
     from brainflops.analysis.sensitivity import Sensitivity
     from brainflops.analysis.sweep import Sweep
@@ -614,6 +614,12 @@ def _leaf_rows(d: Diff) -> list[tuple[str, object, object]]:
     return rows
 
 
+def _unknown_ratio(o: OutputDiff) -> str:
+    from brainflops.analysis.diff import PAST_FLOAT64  # imported already: a diff is shown
+
+    return "past float64" if o.method == PAST_FLOAT64 else "unknown"
+
+
 def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None:
     console.print(f"[bold]{d.a}[/bold] → [bold]{d.b}[/bold]")
     params = Table(title="Parameters that differ", title_justify="left")
@@ -635,7 +641,7 @@ def print_diff(console: Console, d: Diff, output: str = "compute_flops") -> None
     ratios.add_column("90% interval", justify="right")
     for name, o in d.outputs.items():
         if o.ratio is None:
-            ratios.add_row(LABELS[name], "unknown", "")
+            ratios.add_row(LABELS[name], _unknown_ratio(o), "")
             continue
         point = o.ratio.p5 == o.ratio.p95
         span = "" if point else f"{ratio(o.ratio.p5)} – {ratio(o.ratio.p95)}"
