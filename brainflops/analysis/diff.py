@@ -24,6 +24,7 @@ from brainflops.engine.core import evaluate_numbers
 from brainflops.engine.evaluate import Estimate, Stats, mc_stats
 from brainflops.engine.floats import exponential
 from brainflops.engine.point import point_outputs
+from brainflops.model.load import validation_context
 from brainflops.model.prebuilt import scenario_from
 from brainflops.model.quantity import describe_written, point
 from brainflops.model.scenario import OUTPUTS, Scenario
@@ -166,14 +167,22 @@ def _get(data: dict[str, Any], path: Path_) -> Any:
     return node
 
 
-def _set(data: dict[str, Any], path: Path_, value: Any) -> None:
-    node = data
-    for key in path[:-1]:
-        node = node.setdefault(key, {})
-    if value is None:
-        node.pop(path[-1], None)
+def _with(data: dict[str, Any], path: Path_, value: Any) -> dict[str, Any]:
+    """`data` with `path` set to `value` (None: removed), copying only the dicts on the path.
+
+    The rest is shared with `data`: validation reads its input and never changes it, so a
+    mix of A and B is built in the time of its path, not of A's whole tree.
+    """
+    key, rest = path[0], path[1:]
+    out = dict(data)
+    if rest:
+        child = data.get(key)
+        out[key] = _with(child if isinstance(child, dict) else {}, rest, value)
+    elif value is None:
+        out.pop(key, None)
     else:
-        node[path[-1]] = value
+        out[key] = value
+    return out
 
 
 def _dump(s: Scenario) -> dict[str, Any]:
@@ -218,13 +227,14 @@ def _hybrid(
         for key in set(a_data) - set(b_data) - set(NOT_PLAYERS):
             data.pop(key, None)
     else:
-        data = _deepcopy(a_data)
+        data = a_data
         for path in swap:
-            _set(data, path, _deepcopy(_get(b_data, path)))
+            data = _with(data, path, _get(b_data, path))
+        data = dict(data)
     data.update(brainflops=1, name=a.name, title=a.title)
     data.pop("vars", None)  # resolved: every quantity is written where it stands
     try:
-        return scenario_from(data)
+        return scenario_from(data, validation_context(data))
     except ValidationError:
         return None
 

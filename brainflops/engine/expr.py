@@ -27,6 +27,10 @@ class Term:
     powers: tuple[tuple[str, float], ...] = ()
 
     def times(self, other: Term) -> Term:
+        if not other.powers:  # a number: the powers stay as they are (and sorted)
+            return Term(self.coef * other.coef, self.powers)
+        if not self.powers:
+            return Term(self.coef * other.coef, other.powers)
         merged = dict(self.powers)
         for name, exp in other.powers:
             merged[name] = merged.get(name, 0.0) + exp
@@ -42,6 +46,8 @@ ONE: Expr = (Term(1.0),)
 def times(a: Expr | None, b: Expr | None) -> Expr | None:
     if a is None or b is None:
         return None
+    if a is ONE or b is ONE:  # every product starts from ONE: 1 × b is b, term for term
+        return b if a is ONE else a
     return tuple(x.times(y) for x in a for y in b)
 
 

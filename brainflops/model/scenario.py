@@ -477,7 +477,8 @@ class Scenario(Frozen):
     functional: Functional | None = None
     limit: Limit | None = None
     stated: Stated | None = None
-    factors: Factors = Factors.model_construct()  # built unvalidated: no validator at import
+    # built unvalidated (no validator at import), and afresh: a shared one would be deep-copied
+    factors: Factors = Field(default_factory=Factors.model_construct)
     memory: Memory = Memory.model_construct()
     communication: Communication | None = None
     energy: Energy | None = None
@@ -493,7 +494,7 @@ class Scenario(Frozen):
         Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)],
         ProjectionSpec,
     ] = Field(default_factory=dict)
-    expect: Expect = Expect.model_construct()
+    expect: Expect = Field(default_factory=Expect.model_construct)
     sweeps: dict[
         Annotated[str, Field(pattern=SLUG, max_length=40)],
         Annotated[
@@ -594,9 +595,9 @@ def var_refs(model: Any, path: str = "") -> list[tuple[str, str]]:
 
 
 class _FactoryDefaults(GenerateJsonSchema):
-    """A default made by a factory is shown as the value it makes. The models' empty dicts
-    and lists are made afresh for each scenario: pydantic would otherwise deep-copy a
-    shared default, a tenth of a small scenario's validation."""
+    """A default made by a factory is shown as the value it makes. The models' empty dicts,
+    lists and blocks holding them are made afresh for each scenario: pydantic would
+    otherwise deep-copy a shared default, a tenth of a small scenario's validation."""
 
     def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
         factory = schema.get("default_factory")
