@@ -6,6 +6,7 @@ Heavy modules (numpy, pydantic models, matplotlib) are imported inside the comma
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import errno
 import gc
@@ -325,13 +326,17 @@ def report(
     with user_errors():
         from brainflops.errors import CheckFailed
         from brainflops.io.reportdir import check_report_folder, write_report_folder
+        from brainflops.render.figure_cache import checking
         from brainflops.render.report import analyse, render, stale_files
 
         if not check_only:
             check_report_folder(out)
         refs, systems = batch(scenarios, machines)
-        reports = analyse(refs, systems, samples, seed)
-        files = render(reports, systems, samples, seed, None if machines is None else str(machines))
+        # a check compares figures by their data: those unchanged are read, not drawn
+        with checking(out) if check_only else contextlib.nullcontext():
+            reports = analyse(refs, systems, samples, seed)
+            shown = None if machines is None else str(machines)
+            files = render(reports, systems, samples, seed, shown)
         if check_only:
             stale = stale_files(files, out)
             if stale:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -306,6 +307,52 @@ def test_check_refuses_special_files_in_the_report(tmp_path: Path) -> None:
     os.mkfifo(out / "data.json")
     result = invoke("report", "moravec-1998", "-o", str(out), "--check")
     assert result.exit_code == 1 and "data.json: not a regular file" in result.stdout
+
+
+def _figure_link(out: Path, elsewhere: Path) -> str:
+    """The figure as a link to a copy of itself outside the report (sealed, same data)."""
+    shutil.copy(out / "figures" / "ladder.svg", elsewhere)
+    (out / "figures" / "ladder.svg").unlink()
+    (out / "figures" / "ladder.svg").symlink_to(elsewhere)
+    return "ladder.svg: not a regular file"
+
+
+def _figure_fifo(out: Path, elsewhere: Path) -> str:
+    (out / "figures" / "ladder.svg").unlink()
+    os.mkfifo(out / "figures" / "ladder.svg")
+    return "ladder.svg: not a regular file"
+
+
+def _figure_huge(out: Path, elsewhere: Path) -> str:
+    with (out / "figures" / "ladder.svg").open("a") as f:
+        f.write("<!-- -->" * 3_000_000)  # 24 MB after the sealed figure
+    return "ladder.svg: stale"
+
+
+def _figure_binary(out: Path, elsewhere: Path) -> str:
+    (out / "figures" / "ladder.svg").write_bytes(bytes(range(256)) * 40)
+    return "ladder.svg: changed by hand"
+
+
+def _figures_folder_link(out: Path, elsewhere: Path) -> str:
+    shutil.copytree(out / "figures", elsewhere)
+    shutil.rmtree(out / "figures")
+    (out / "figures").symlink_to(elsewhere, target_is_directory=True)
+    return "figures: not part of the report"
+
+
+@pytest.mark.parametrize(
+    "damage", [_figure_link, _figure_fifo, _figure_huge, _figure_binary, _figures_folder_link]
+)
+def test_check_reads_figures_as_it_reads_every_file(tmp_path: Path, damage: Any) -> None:
+    """A check reads the figures whose data is unchanged instead of drawing them: only
+    regular files inside the report, within the size limit, sealed as brainflops wrote."""
+    out = tmp_path / "report"
+    assert invoke("report", "moravec-1998", "-o", str(out)).exit_code == 0
+    shown = damage(out, tmp_path / "elsewhere")
+    result = invoke("report", "moravec-1998", "-o", str(out), "--check")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert shown in result.stdout, result.stdout
 
 
 def test_a_folder_of_the_users_is_refused_before_any_work(tmp_path: Path) -> None:

@@ -153,6 +153,75 @@ def test_fingerprint_ignores_svg_bytes_but_not_data(
     assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
 
 
+@pytest.mark.slow
+def test_a_check_reads_the_figures_whose_data_is_unchanged_and_keeps_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: tuple[Path, dict[str, bytes]]
+) -> None:
+    """A check compares figures by their data, so it draws none of a fresh report (the
+    report's matplotlib figures were two thirds of checking it); and what it read from the
+    folder is never what a later report in the same process writes."""
+    from brainflops.render import figures
+    from brainflops.render.figure_cache import forget_figures
+
+    out, _ = existing
+    timeline = out / "figures" / "timeline.svg"
+    # another matplotlib's bytes for the same data, sealed: fresh, and read as they are
+    elsewhere = seal(timeline.read_text().replace("<metadata>", "<metadata><!-- elsewhere -->"))
+    timeline.write_text(elsewhere)
+    forget_figures()  # a process that has drawn no figure yet
+    drawn: list[str] = []
+    for name in FIGURE_FUNCTIONS:
+        real = getattr(figures, name)
+
+        @functools.wraps(real)  # the report names a figure's function by its __name__
+        def counted(data: Any, real: Any = real, name: str = name) -> str:
+            drawn.append(name)
+            return str(real(data))
+
+        monkeypatch.setattr(figures, name, counted)
+    assert make(out, "--check").exit_code == 0
+    assert drawn == []
+    # the data of dettmers-2015's figures changes: those are drawn, and reported stale
+    changed = tmp_path / "dettmers-2015.yaml"
+    changed.write_text(
+        (ROOT / "scenarios" / "dettmers-2015.yaml")
+        .read_text()
+        .replace("firing_rate_hz: 200", "firing_rate_hz: 100", 1)
+    )
+    stale = make(out, "--check", scenarios=[str(changed), *SCENARIOS[1:]])
+    assert stale.exit_code == 1 and "figures/ladder.svg: the data it shows changed" in stale.stdout
+    assert "ladder" in drawn and "calibration" not in drawn
+    monkeypatch.undo()
+    written = make(tmp_path / "written")
+    assert written.exit_code == 0
+    assert "elsewhere" not in (tmp_path / "written" / "figures" / "timeline.svg").read_text()
+
+
+def test_what_a_check_reads_stands_in_only_while_it_runs(
+    existing: tuple[Path, dict[str, bytes]],
+) -> None:
+    """Figures a check's workers send back may be the folder's own: nothing is kept then."""
+    from brainflops.render import figure_cache
+
+    out, _ = existing
+    timeline = (out / "figures" / "timeline.svg").read_text()
+    data = read_fingerprint(timeline)
+    assert data is not None
+    job, key = ("timeline.svg", "timeline", {}), ("timeline", data)
+    figure_cache.forget_figures()
+    with figure_cache.checking(out):
+        assert figure_cache.at_hand(job, key) == timeline
+        figure_cache.remember(key, timeline)  # as if a worker had drawn it
+    assert figure_cache.at_hand(job, key) is None
+
+
+FIGURE_FUNCTIONS = (
+    "ladder", "timeline", "resources", "cdf_overlay", "training", "calibration",
+    "parity_curves", "tornado", "sweep",
+)  # fmt: skip
+"""Every function that draws a figure of the report."""
+
+
 def test_a_failing_scenario_leaves_the_old_report(
     tmp_path: Path, write: Any, existing: tuple[Path, dict[str, bytes]]
 ) -> None:
@@ -192,7 +261,7 @@ def test_a_failing_write_leaves_the_old_report(
 def test_missing_matplotlib_is_an_input_error(
     monkeypatch: pytest.MonkeyPatch, existing: tuple[Path, dict[str, bytes]]
 ) -> None:
-    from brainflops.render.report import forget_figures
+    from brainflops.render.figure_cache import forget_figures
 
     out, before = existing
     forget_figures()  # a process that has drawn no figure yet
@@ -307,6 +376,7 @@ def test_a_second_report_in_one_process_draws_no_figure_again(
     report and its --check in one process draw each once; other data draws anew."""
     from brainflops.model.data import load_machines
     from brainflops.render import figures, report
+    from brainflops.render.figure_cache import forget_figures
 
     refs = [str(ROOT / "scenarios" / f"{name}.yaml") for name in ("carlsmith-2020", "cotra-2020")]
     machines = load_machines(None)
@@ -315,7 +385,7 @@ def test_a_second_report_in_one_process_draws_no_figure_again(
         analysed = report.analyse(refs, machines, 2000, seed, workers=1)
         return report.render(analysed, machines, 2000, seed, workers=1)
 
-    report.forget_figures()
+    forget_figures()
     first = made(1)
     drawn: list[str] = []
     for name in ("ladder", "timeline", "cdf_overlay", "training", "tornado", "sweep"):

@@ -15,6 +15,7 @@ from brainflops.analysis.projections import (
 )
 from brainflops.model.machines import MachinesFile
 from brainflops.render import figures
+from brainflops.render.figure_cache import FigureJob, checking_now, draw
 from brainflops.render.markdown import table
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -43,23 +44,22 @@ def backtests(seed: int) -> tuple[Backtest, ...]:
 
 def prepare(seed: int, machines: MachinesFile) -> None:
     """Compute what the report's forecasts need (the backtests, the fans' paths, the
-    calibration figure), so that it is cached when the report is rendered.
+    calibration figure), so that it is at hand when the report is rendered.
 
     Drawing the figure here also loads matplotlib, its fonts and its math-text parser in
     this process, once: the workers that draw the other figures are forked from it with
     them in memory.
     """
-    calibration_figure(seed)
-    figures.warm_math_text()
+    draw(calibration_job(seed))
+    if not checking_now():  # a check that draws nothing needs no matplotlib
+        figures.warm_math_text()
     for name, spec in (*DEFAULT_PROJECTIONS.items(), ("ai-trend", AI_PROJECTIONS["ai-trend"])):
         resolve(name, spec, machines.green500).paths(seed)
 
 
-@cache
-def calibration_figure(seed: int) -> tuple[dict[str, Any], str]:
-    """The calibration figure's data and its SVG, from `backtests(seed)`."""
-    data = calibration_data(backtests(seed))
-    return data, figures.calibration(data)
+def calibration_job(seed: int) -> FigureJob:
+    """The calibration figure to draw, from `backtests(seed)`."""
+    return "calibration.svg", "calibration", calibration_data(backtests(seed))
 
 
 def _cell(value: float | None) -> str:

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -45,7 +45,8 @@ from brainflops.io.reportdir import (
 )
 from brainflops.model.load import is_bundled, load_scenario
 from brainflops.model.machines import MachinesFile
-from brainflops.render import explore, figures, forecasts, html, markdown
+from brainflops.render import explore, figure_cache, figures, forecasts, html, markdown
+from brainflops.render.figure_cache import FigureJob, FigureKey
 from brainflops.render.figure_data import (
     CDF_PROBS,
     cdf_data,
@@ -58,7 +59,6 @@ from brainflops.render.figure_data import (
     tornado_data,
     training_data,
 )
-from brainflops.render.figures import FigureData, fingerprint
 from brainflops.render.jsonout import (
     check_document,
     compare_document,
@@ -123,49 +123,6 @@ def _pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, mp_context=context, initializer=use_threads, initargs=(1,))
 
 
-FigureKey = tuple[str, str]
-"""(the figure's function in `figures`, its data's fingerprint): a figure is a pure function
-of its data (the report's --check relies on it too)."""
-
-_DRAWN: dict[FigureKey, str] = {}
-DRAWN_KEPT = 256
-"""Figures this process remembers, the newest: a second report of the same scenarios in one
-process (`report` then `--check` from the API, a notebook, the tests) draws none again.
-Workers are forked with what it remembers and send back what they drew."""
-
-
-def forget_figures() -> None:
-    """Forget every figure this process drew (the next report draws them all again)."""
-    _DRAWN.clear()
-    forecasts.calibration_figure.cache_clear()
-
-
-def _figure_key(job: FigureJob) -> FigureKey:
-    return job[1], fingerprint(job[2])
-
-
-def _remember(key: FigureKey, svg: str) -> None:
-    _DRAWN.pop(key, None)
-    _DRAWN[key] = svg
-    while len(_DRAWN) > DRAWN_KEPT:
-        del _DRAWN[next(iter(_DRAWN))]
-
-
-def _draw(job: FigureJob) -> str:
-    """A report figure, by the name of its function in `figures` (picklable), unless this
-    process drew it already."""
-    return _drawn(job, _figure_key(job))
-
-
-def _drawn(job: FigureJob, key: FigureKey) -> str:
-    svg = _DRAWN.get(key)
-    if svg is None:
-        draw: Callable[[FigureData], str] = getattr(figures, job[1])
-        svg = draw(job[2])
-        _remember(key, svg)
-    return svg
-
-
 Analysed = tuple[str | None, str, "ScenarioReport | InputError", tuple[tuple[FigureKey, str], ...]]
 """(scenario name if it loaded, file, its report or the error it met, its figures by key)."""
 
@@ -175,7 +132,7 @@ def _in_order(results: Iterable[Analysed]) -> list[ScenarioReport]:
     names: dict[str, str] = {}
     for name, path, result, drawn in results:
         for key, svg in drawn:  # drawn in a worker: remembered here
-            _remember(key, svg)
+            figure_cache.remember(key, svg)
         if name is not None and name in names:
             raise InputError.at(path, f"scenario name {name!r} is also used by {names[name]}")
         if isinstance(result, InputError):
@@ -225,8 +182,11 @@ def _analyse_one(job: tuple[str, MachinesFile, int, int]) -> Analysed:
         quantiles,
         ref=s.name if is_bundled(loaded.path, s.name) else portable_path(path),
     )
-    jobs = [(file, caption, job, _figure_key(job)) for file, caption, job in _own_figures(report)]
-    drawn = [(file, caption, key, _drawn(job, key)) for file, caption, job, key in jobs]
+    jobs = [
+        (file, caption, job, figure_cache.figure_key(job))
+        for file, caption, job in _own_figures(report)
+    ]
+    drawn = [(file, caption, key, figure_cache.drawn(job, key)) for file, caption, job, key in jobs]
     own = tuple((file, caption, svg) for file, caption, _, svg in drawn)
     keyed = tuple((key, svg) for _, _, key, svg in drawn)
     return s.name, path, dataclasses.replace(report, figures=own), keyed
@@ -326,18 +286,19 @@ def render(
         # the workers draw matplotlib's figures, the slowest first, while this process
         # writes the rest (each scenario's own figures were drawn where it was analysed)
         slowest_first = sorted(jobs, key=lambda j: _SLOWEST_FIRST.get(j[1], len(_SLOWEST_FIRST)))
-        keys = {job[0]: _figure_key(job) for job in jobs}
+        keys = {job[0]: figure_cache.figure_key(job) for job in jobs}
         drawing: dict[str, Future[str] | str] = {
-            job[0]: _drawn(job, keys[job[0]])
-            if pool is None or keys[job[0]] in _DRAWN
-            else pool.submit(_draw, job)
+            job[0]: figure_cache.drawn(job, keys[job[0]])
+            if pool is None or figure_cache.at_hand(job, keys[job[0]]) is not None
+            else pool.submit(figure_cache.draw, job)
             for job in slowest_first
         }
         # the backtest and its figure: here while the workers draw (cached when `analyse`
         # had workers: it drew them meanwhile); the last job
         backtests = forecasts.backtests(seed)
-        calibration_data, drawing["calibration.svg"] = forecasts.calibration_figure(seed)
-        jobs.append(("calibration.svg", "calibration", calibration_data))
+        calibration = forecasts.calibration_job(seed)
+        drawing["calibration.svg"] = figure_cache.draw(calibration)
+        jobs.append(calibration)
         scored = forecasts.backtest_section(backtests, "calibration.svg")
         per_scenario = {
             r.estimate.scenario.name: [(f, c) for f, c, _ in r.figures if c is not None]
@@ -364,7 +325,7 @@ def render(
             out = drawing[job[0]]
             if not isinstance(out, str):
                 out = out.result()
-                _remember(keys[job[0]], out)  # drawn in a worker
+                figure_cache.remember(keys[job[0]], out)  # drawn in a worker
             svgs[job[0]] = out
     svgs.update((file, svg) for r in reports for file, _, svg in r.figures)
     files = {f"figures/{file}": svg for file, svg in svgs.items()}
@@ -374,9 +335,6 @@ def render(
     files[MANIFEST] = manifest_text(files)
     return files
 
-
-FigureJob = tuple[str, str, FigureData]
-"""(the file under figures/, the name of its drawing function in `figures`, its data)."""
 
 _SLOWEST_FIRST = {"timeline": 0, "training": 1, "cdf_overlay": 2, "resources": 3}
 """The figures matplotlib draws, slowest first (the others are `svgplot`'s: milliseconds)."""
