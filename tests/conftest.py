@@ -90,3 +90,34 @@ def fresh_prefix(bytecode_prefix: Path, to: Path, *, kept: bool = True) -> Path:
         for found in copy.rglob("scenario.*.validator"):
             found.unlink()
     return copy
+
+
+# --- a report of three scenarios, made once a session -----------------------------------
+
+SCENARIOS = [
+    str(ROOT / "scenarios" / f"{n}.yaml")
+    for n in ("dettmers-2015", "carlsmith-2020", "moravec-1998")
+]
+FAST = ["--samples", "4000"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def make(out: Path, *extra: str, scenarios: list[str] = SCENARIOS) -> Result:
+    return invoke("report", *scenarios, "-o", str(out), *FAST, *extra)
+
+
+@pytest.fixture(scope="session")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of SCENARIOS, made once a session (a report is deterministic: a copy of
+    it is byte for byte what making it again would write; never write into it)."""
+    out = tmp_path_factory.mktemp("made") / "report"
+    result = make(out)
+    assert result.exit_code == 0, result.stderr
+    return out

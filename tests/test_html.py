@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from brainflops.render import html
-from tests.conftest import ROOT, invoke
-from tests.test_report import make, snapshot
+from tests.conftest import ROOT, invoke, make, snapshot
 
 VOID = {"meta", "br", "img", "hr", "link", "input", "path", "use", "rect", "circle", "line"}
 
@@ -59,11 +58,8 @@ def parse(text: str) -> Page:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp("html") / "report"
-    result = make(out)
-    assert result.exit_code == 0, result.stderr
-    return snapshot(out)
+def report(made: Path) -> dict[str, bytes]:
+    return snapshot(made)
 
 
 def test_the_page_shows_every_figure_of_index_md_inline(report: dict[str, bytes]) -> None:

@@ -14,35 +14,7 @@ from typing import Any
 import pytest
 
 from brainflops.render.figures import fingerprint, read_fingerprint, seal
-from tests.conftest import ROOT, assert_input_error, invoke
-
-SCENARIOS = [
-    str(ROOT / "scenarios" / f"{n}.yaml")
-    for n in ("dettmers-2015", "carlsmith-2020", "moravec-1998")
-]
-FAST = ["--samples", "4000"]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def make(out: Path, *extra: str, scenarios: list[str] = SCENARIOS) -> Any:
-    return invoke("report", *scenarios, "-o", str(out), *FAST, *extra)
-
-
-@pytest.fixture(scope="session")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of SCENARIOS, made once a session (a report is deterministic: a copy of
-    it is byte for byte what making it again would write)."""
-    out = tmp_path_factory.mktemp("made") / "report"
-    result = make(out)
-    assert result.exit_code == 0, result.stderr
-    return out
+from tests.conftest import ROOT, SCENARIOS, assert_input_error, invoke, make, snapshot
 
 
 @pytest.fixture
