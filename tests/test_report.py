@@ -132,7 +132,6 @@ def test_a_check_draws_only_the_figures_whose_data_changed(
     """A check compares figures by their data, so it draws none of a fresh report (the
     report's matplotlib figures were two thirds of checking it), only those whose data
     changed. (That it keeps none of what it read: the test after this one.)"""
-    from brainflops.render import figures
     from brainflops.render.figure_cache import forget_figures
 
     out, _ = existing
@@ -141,16 +140,7 @@ def test_a_check_draws_only_the_figures_whose_data_changed(
     elsewhere = seal(timeline.read_text().replace("<metadata>", "<metadata><!-- elsewhere -->"))
     timeline.write_text(elsewhere)
     forget_figures()  # a process that has drawn no figure yet
-    drawn: list[str] = []
-    for name in FIGURE_FUNCTIONS:
-        real = getattr(figures, name)
-
-        @functools.wraps(real)  # the report names a figure's function by its __name__
-        def counted(data: Any, real: Any = real, name: str = name) -> str:
-            drawn.append(name)
-            return str(real(data))
-
-        monkeypatch.setattr(figures, name, counted)
+    drawn = counted_draws(monkeypatch)
     assert make(out, "--check").exit_code == 0
     assert drawn == []
     # the data of dettmers-2015's figures changes: those are drawn, and reported stale
@@ -188,6 +178,23 @@ FIGURE_FUNCTIONS = (
     "parity_curves", "tornado", "sweep",
 )  # fmt: skip
 """Every function that draws a figure of the report."""
+
+
+def counted_draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of each figure drawn from now on, in order (the figures still drawn)."""
+    from brainflops.render import figures
+
+    drawn: list[str] = []
+    for name in FIGURE_FUNCTIONS:
+        real = getattr(figures, name)
+
+        @functools.wraps(real)  # the report names a figure's function by its __name__
+        def counted(data: Any, real: Any = real, name: str = name) -> str:
+            drawn.append(name)
+            return str(real(data))
+
+        monkeypatch.setattr(figures, name, counted)
+    return drawn
 
 
 def test_a_failing_scenario_leaves_the_old_report(
@@ -343,7 +350,7 @@ def test_a_second_report_in_one_process_draws_no_figure_again(
     """A figure is a pure function of its data: remembered by (function, fingerprint), so a
     report and its --check in one process draw each once; other data draws anew."""
     from brainflops.model.data import load_machines
-    from brainflops.render import figures, report
+    from brainflops.render import report
     from brainflops.render.figure_cache import forget_figures
 
     refs = [str(ROOT / "scenarios" / f"{name}.yaml") for name in ("carlsmith-2020", "cotra-2020")]
@@ -355,16 +362,7 @@ def test_a_second_report_in_one_process_draws_no_figure_again(
 
     forget_figures()
     first = made(1)
-    drawn: list[str] = []
-    for name in ("ladder", "timeline", "cdf_overlay", "training", "tornado", "sweep"):
-        real = getattr(figures, name)
-
-        @functools.wraps(real)  # the report names a figure's function by its __name__
-        def counted(data: Any, real: Any = real, name: str = name) -> str:
-            drawn.append(name)
-            return str(real(data))
-
-        monkeypatch.setattr(figures, name, counted)
+    drawn = counted_draws(monkeypatch)
     assert made(1) == first
     assert drawn == []
     made(2)  # another seed: the figures of sampled data are drawn anew (an exact one's not)
