@@ -227,10 +227,9 @@ def _hybrid(
         for key in set(a_data) - set(b_data) - set(NOT_PLAYERS):
             data.pop(key, None)
     else:
-        data = a_data
+        data = dict(a_data)
         for path in swap:
             data = _with(data, path, _get(b_data, path))
-        data = dict(data)
     data.update(brainflops=1, name=a.name, title=a.title)
     data.pop("vars", None)  # resolved: every quantity is written where it stands
     try:
